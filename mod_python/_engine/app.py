@@ -1,0 +1,481 @@
+"""The engine: Apache's request cycle around mod_python's phases, as one WSGI application.
+
+Engine(environ, start_response)
+  -> virtual host (Host header)            -> Request over the environ
+  -> post-read-request (Init + PostReadRequest handlers, server config)
+  -> URI checks, translate (PythonTransHandler, else DocumentRoot + URI)
+  -> map to storage (file + path_info), merged per-directory config
+  -> header-parser, access, authen, authz, type, fixups
+  -> content (PythonHandler when req.handler is mod_python, else static files)
+  -> error document for an HTTP error status
+  -> log handlers, cleanups (always)
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import posixpath
+import sys
+import threading
+
+from .. import version as version_module
+from .config.server import ServerSettings, load_config_file, load_config_text
+from .connection import connection
+from .constants import (
+    APLOG_ERR,
+    DECLINED,
+    DIR_MAGIC_TYPE,
+    DONE,
+    HTTP_BAD_REQUEST,
+    HTTP_FORBIDDEN,
+    HTTP_INTERNAL_SERVER_ERROR,
+    HTTP_METHOD_NOT_ALLOWED,
+    HTTP_MOVED_PERMANENTLY,
+    HTTP_UNAUTHORIZED,
+    OK,
+)  # fmt: skip
+from .error_pages import canonical_status, error_page
+from .errors import report_error
+from .exceptions import SERVER_RETURN
+from .global_locks import configure_global_locks
+from .importer import apply_python_path, import_module, resolve_object
+from .interpreters import running_in
+from .logs import ErrorLog, level_from_name, set_main_log
+from .output import ClientGone, ResponseWriter
+from .phases import PhaseRunner
+from .request import Request
+from .server_object import server as server_object_type
+from .static_files import serve_static
+
+_PYTHON_HANDLERS = frozenset({"mod_python", "python-program"})
+_MAX_REDIRECTS = 10
+
+
+class Engine:
+    """A configured server; call it as a WSGI application."""
+
+    def __init__(self, settings: ServerSettings, *, error_stream=None, set_argv: bool = True):
+        self.settings = settings
+        self.phases = PhaseRunner(self)
+        self.server_software = (
+            f"Apache/2.4 (mod_python-wsgi) mod_python/{version_module.version} "
+            f"Python/{sys.version.split()[0]}"
+        )
+        self._logs: dict[int, ErrorLog] = {}
+        self._servers: dict[int, server_object_type] = {}
+        self._error_stream = error_stream
+        previous = None
+        for record in [settings, *settings.vhosts]:
+            self._servers[id(record)] = server_object_type(record, self.error_log_for(record))
+            if previous is not None:
+                previous.next = self._servers[id(record)]
+            previous = self._servers[id(record)]
+        set_main_log(self.error_log_for(settings))
+        self.main_server = self._servers[id(settings)]
+        self._mime_types = _load_mime_types(settings.types_config)
+        options = dict(settings.config.option_items())
+        configure_global_locks(
+            options.get("mod_python.mutex_directory") or None,
+            int(options.get("mod_python.mutex_locks") or 8),
+        )
+        self._redirect_guard = threading.local()
+        if set_argv:
+            sys.argv = ["mod_python"]
+        from .. import apache
+
+        apache._set_main_server(self.main_server, self)
+        self._run_python_imports()
+
+    # ---- construction helpers ------------------------------------------------------------
+
+    @classmethod
+    def from_config_file(cls, path: str, defines=None, **kwargs) -> Engine:
+        return cls(load_config_file(path, defines), **kwargs)
+
+    @classmethod
+    def from_config_text(cls, text: str, file: str = "<config>", defines=None, **kwargs) -> Engine:
+        return cls(load_config_text(text, file, defines), **kwargs)
+
+    def server_object(self, settings: ServerSettings):
+        return self._servers[id(settings)]
+
+    def error_log_for(self, settings: ServerSettings) -> ErrorLog:
+        log = self._logs.get(id(settings))
+        if log is None:
+            path = settings.error_log
+            if self._error_stream is not None or path in ("", "stderr", "/dev/stderr"):
+                log = ErrorLog(level=level_from_name(settings.log_level), stream=self._error_stream)
+            else:
+                if not os.path.isabs(path):
+                    path = os.path.join(settings.server_root or os.getcwd(), path)
+                log = ErrorLog(path, level_from_name(settings.log_level))
+            self._logs[id(settings)] = log
+        return log
+
+    def _run_python_imports(self) -> None:
+        """PythonImport, run once per process, last declared first (SPEC 1.3 row 24)."""
+        config = self.settings.config
+        for spec, interpreter in reversed(self.settings.python_imports):
+            module_name, _, function = spec.partition("::")
+            try:
+                with running_in(interpreter):
+                    if config.directives.get("PythonPath"):
+                        apply_python_path(config.directives["PythonPath"])
+                    module = import_module(module_name, log=config.debug)
+                    if function:
+                        resolve_object(module, function)()
+            except Exception as error:  # noqa: BLE001 - reported, start-up goes on
+                report_error(error, phase="directive_PythonImport", handler=spec)
+                self.main_server.log_error(
+                    f"directive_PythonImport: error importing {spec}", APLOG_ERR
+                )
+
+    # ---- WSGI ---------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        vhost = self.settings.select_vhost(environ.get("HTTP_HOST"))
+        writer = ResponseWriter(
+            start_response, environ.get("REQUEST_METHOD") == "HEAD", self.server_software
+        )
+        conn = connection(environ, self._servers[id(self.settings)], self.error_log_for(vhost))
+        req = Request(self, environ, writer, vhost, conn)
+        writer.active = req
+        try:
+            self._serve(req)
+        except ClientGone:
+            pass
+        finally:
+            final = req
+            while final._next is not None:
+                final = final._next
+            self._log_phase(final)
+            self._cleanups(req)
+        return writer.finish()
+
+    # ---- the request cycle ----------------------------------------------------------------
+
+    def _serve(self, req: Request) -> None:
+        config = req._vhost.config
+        status = self.phases.run(req, "PythonInitHandler", config)
+        if status in (OK, DECLINED):
+            status = self.phases.run(req, "PythonPostReadRequestHandler", config)
+        if status not in (OK, DECLINED):
+            self._die(req, status)
+            return
+        self._process(req)
+
+    def _process(self, req: Request) -> None:
+        """ap_process_request_internal + the content handler + ap_die, for one request."""
+        try:
+            status = self._run_until_content(req)
+            if status == OK:
+                status = self._content(req)
+        except SERVER_RETURN as returned:
+            # Raised outside a handler call (e.g. by req.read setting up the body).
+            status = returned.args[0] if returned.args else HTTP_INTERNAL_SERVER_ERROR
+        if status not in (OK, DONE):
+            self._die(req, status)
+
+    def _run_until_content(self, req: Request) -> int:
+        phases = self.phases
+        uri = req.uri
+        if not uri.startswith("/"):
+            return HTTP_BAD_REQUEST
+        normalized = _normalize_uri(uri)
+        if normalized is None:
+            return HTTP_BAD_REQUEST
+        req.uri = normalized
+        vhost = req._vhost
+        status = phases.run(req, "PythonTransHandler", vhost.config)
+        skip_directories = False
+        if status == DECLINED:
+            location_key = vhost.matching_sections(None, req.uri, True)
+            if vhost.merged_config(location_key).handler_in_location:
+                # mod_python's shortcut: a handler in <Location> skips filesystem mapping.
+                skip_directories = True
+            else:
+                req.filename = vhost.document_root.rstrip("/") + req.uri
+        elif status != OK:
+            return status
+        if not skip_directories and req.filename:
+            _map_to_storage(req)
+        config = vhost.merged_config(
+            vhost.matching_sections(req.filename, req.uri, skip_directories)
+        )
+        req._set_config(config)
+
+        # Directory-level PythonInitHandler never runs for main requests (SPEC 2.1 row 3):
+        # only after an internal redirect, whose notes are fresh.
+        if req._prev is not None:
+            status = phases.run(req, "PythonInitHandler", config)
+            if status not in (OK, DECLINED):
+                return status
+        status = phases.run(req, "PythonHeaderParserHandler", config)
+        if status not in (OK, DECLINED):
+            return status
+        status = phases.run(req, "PythonAccessHandler", config)
+        if status not in (OK, DECLINED):
+            return status
+        if config.access == "denied":
+            req.log_error(
+                f"AH01630: client denied by server configuration: {req.filename or req.uri}"
+            )
+            return HTTP_FORBIDDEN
+        if config.auth_type and config.requires:
+            status = self._authenticate(req, config)
+            if status != OK:
+                return status
+        status = phases.run(req, "PythonTypeHandler", config)
+        if status == DECLINED:
+            self._mime_type_check(req, config)
+        elif status != OK:
+            return status
+        # Core fixups first: SetHandler and ForceType override what the type phase chose.
+        if config.set_handler is not None:
+            req.handler = config.set_handler or None
+        if config.force_type:
+            req.content_type = config.force_type
+        status = phases.run(req, "PythonFixupHandler", config)
+        if status not in (OK, DECLINED):
+            return status
+        return self._directory_fixup(req, config)
+
+    def _authenticate(self, req: Request, config) -> int:
+        status = self.phases.run(req, "PythonAuthenHandler", config)
+        if status == OK and req.user is None:
+            req.log_error(
+                "After PythonAuthenHandler req->user is NULL. Assign something to req.user "
+                "if returning OK to avoid this error."
+            )
+            return HTTP_INTERNAL_SERVER_ERROR
+        if status == DECLINED:
+            # No authentication provider of our own yet (AuthUserFile is a later issue).
+            req._note_basic_auth_failure()
+            return HTTP_UNAUTHORIZED
+        if status == HTTP_UNAUTHORIZED:
+            req._note_basic_auth_failure()
+        if status != OK:
+            return status
+        status = self.phases.run(req, "PythonAuthzHandler", config)
+        if status == DECLINED:
+            status = _builtin_authz(req, config)
+        if status == HTTP_UNAUTHORIZED:
+            req._note_basic_auth_failure()
+        return status
+
+    def _mime_type_check(self, req: Request, config) -> None:
+        """mod_mime: content type and handler from every extension of the file name."""
+        if not req.filename:
+            return
+        if req.finfo.filetype == 2:  # APR_DIR
+            req.content_type = DIR_MAGIC_TYPE
+            req._content_type_set = 0
+            return
+        base = os.path.basename(req.filename)
+        for part in base.split(".")[1:]:
+            ext = "." + part.lower()
+            content_type = config.add_types.get(ext) or self._mime_types.get(ext)
+            if content_type:
+                req._content_type = content_type
+            handler = config.add_handlers.get(ext)
+            if handler is not None:
+                req.handler = handler or None
+
+    def _directory_fixup(self, req: Request, config) -> int:
+        """mod_dir: a directory URL without "/" is redirected; with one, DirectoryIndex."""
+        if req.handler is not None or req.filename is None or req.finfo.filetype != 2:
+            return OK
+        if not req.uri.endswith("/"):
+            location = req.uri + "/" + (f"?{req.args}" if req.args else "")
+            req.headers_out["Location"] = req.construct_url(location)
+            return HTTP_MOVED_PERMANENTLY
+        for name in config.directory_index or ("index.html",):
+            candidate = os.path.join(req.filename, name)
+            if os.path.exists(candidate):
+                self.internal_redirect(req, req.uri + name + (f"?{req.args}" if req.args else ""))
+                return DONE
+        return OK
+
+    def _content(self, req: Request) -> int:
+        status = DECLINED
+        if req.handler in _PYTHON_HANDLERS:
+            status = self.phases.run(req, "PythonHandler", req._config)
+        if status == DECLINED:
+            status = serve_static(req)
+        return status
+
+    # ---- errors --------------------------------------------------------------------------
+
+    def _die(self, req: Request, status: int) -> None:
+        """ap_die: answer an HTTP error status with the error document."""
+        if status == DECLINED:
+            status = HTTP_INTERNAL_SERVER_ERROR
+        writer = req._writer
+        document = req._config.error_documents.get(status) if req._config else None
+        if document and document.startswith("/") and req._prev is None and not writer.headers_sent:
+            req.status = status
+            self.internal_redirect(req, document, redirect_status=status)
+            return
+        location = req.headers_out.get("Location") or req.err_headers_out.get("Location")
+        status = canonical_status(status)
+        if not writer.headers_sent:
+            req.status = status
+            headers_out = req.headers_out
+            for name in [k for k in headers_out.keys() if k.lower() != "location"]:
+                del headers_out[name]
+            if status == HTTP_METHOD_NOT_ALLOWED or status == 501:
+                req.headers_out["Allow"] = ",".join([*req._allowed_methods, "TRACE"])
+            writer.discard_pending()
+            req._content_type = "text/html; charset=iso-8859-1"
+        if document and not document.startswith("/") and "://" not in document:
+            body = document[1:] if document.startswith('"') else document
+        elif document and "://" in document:
+            req.status = 302
+            req.headers_out["Location"] = document
+            body = error_page(302, req.method, document, req._vhost.server_admin, req.uri)
+        else:
+            body = error_page(status, req.method, location, req._vhost.server_admin, req.uri)
+        req.write(body.encode("latin-1", "replace"), 0)
+
+    # ---- internal redirects ---------------------------------------------------------------
+
+    def internal_redirect(self, req: Request, uri: str, redirect_status: int | None = None) -> None:
+        depth = getattr(self._redirect_guard, "depth", 0)
+        if depth >= _MAX_REDIRECTS:
+            req.log_error(
+                f"AH00124: Request exceeded the limit of {_MAX_REDIRECTS} internal redirects"
+            )
+            raise SERVER_RETURN(HTTP_INTERNAL_SERVER_ERROR)
+        path, _, query = uri.partition("?")
+        new = Request(self, req._environ, req._writer, req._vhost, req._conn, prev=req, uri=path,
+                      args=query or None)  # fmt: skip
+        req._next = new
+        new._user = req._user
+        new.ap_auth_type = req.ap_auth_type
+        env = new.subprocess_env
+        env["REDIRECT_URL"] = req.uri
+        if req.args:
+            env["REDIRECT_QUERY_STRING"] = req.args
+        if redirect_status:
+            env["REDIRECT_STATUS"] = str(redirect_status)
+        req._writer.active = new
+        self._redirect_guard.depth = depth + 1
+        try:
+            self._process(new)
+        finally:
+            self._redirect_guard.depth = depth
+
+    # ---- after the response ----------------------------------------------------------------
+
+    def _log_phase(self, req: Request) -> None:
+        try:
+            config = req._config or req._vhost.config
+            self.phases.run(req, "PythonLogHandler", config)
+        except Exception as error:  # noqa: BLE001 - logging must never break the response
+            report_error(error, req, "PythonLogHandler")
+
+    def _cleanups(self, req: Request) -> None:
+        """req.register_cleanup callables (last first), then PythonCleanupHandler, per request."""
+        chain = []
+        while req is not None:
+            chain.append(req)
+            req = req._next
+        for current in reversed(chain):
+            for callable, data, interpreter in reversed(current._cleanups):  # noqa: A001
+                try:
+                    with running_in(interpreter):
+                        callable(data)
+                except Exception as error:  # noqa: BLE001 - only logged, as Apache does
+                    current.log_error(f"python_cleanup: Error calling cleanup object {callable}")
+                    current.log_error(f"    {type(error).__name__}: {error}")
+            config = current._config or current._vhost.config
+            if self.phases.has_handlers(current, "PythonCleanupHandler", config):
+                debug = config.debug
+                try:
+                    config_without_debug = config
+                    if debug:
+                        from dataclasses import replace
+
+                        config_without_debug = replace(
+                            config, directives={**config.directives, "PythonDebug": "0"}
+                        )
+                    self.phases.run(current, "PythonCleanupHandler", config_without_debug)
+                except Exception as error:  # noqa: BLE001
+                    report_error(error, current, "PythonCleanupHandler")
+
+
+def _builtin_authz(req: Request, config) -> int:
+    """mod_authz_user: ``Require valid-user`` and ``Require user NAME ...``."""
+    for words in config.requires or ():
+        kind = words[0].lower()
+        if kind == "valid-user" and req.user is not None:
+            return OK
+        if kind == "user" and req.user in words[1:]:
+            return OK
+    return HTTP_UNAUTHORIZED
+
+
+def _normalize_uri(uri: str) -> str | None:
+    """ap_getparents: remove "." and ".." segments; None when the URI escapes the root."""
+    if "/." not in uri and "//" not in uri:
+        return uri
+    segments: list[str] = []
+    for segment in uri.split("/")[1:]:
+        if segment == "..":
+            if not segments:
+                return None
+            segments.pop()
+        elif segment != ".":
+            segments.append(segment)
+    trailing = "/" if uri.endswith(("/", "/.", "/..")) and segments else ""
+    return "/" + "/".join(segments) + trailing
+
+
+def _map_to_storage(req: Request) -> None:
+    """Directory walk: the longest existing prefix of the file name; the rest is path_info."""
+    from .finfo import finfo
+
+    filename = req.filename
+    info = finfo.of(filename)
+    if info.filetype != 0:
+        req._finfo = info
+        req.path_info = ""
+        return
+    path = filename
+    rest = ""
+    while True:
+        parent, _, tail = path.rpartition("/")
+        if not parent:
+            break
+        rest = "/" + tail + rest
+        path = parent
+        info = finfo.of(path)
+        if info.filetype != 0:
+            if info.filetype == 2:  # the first missing component becomes the file name
+                first, _, after = rest[1:].partition("/")
+                req.filename = posixpath.join(path, first)
+                req.path_info = "/" + after if after or rest.endswith("/") else ""
+                req._finfo = finfo(req.filename)
+            else:
+                req.filename = path
+                req.path_info = rest
+                req._finfo = info
+            return
+    req._finfo = finfo(filename)
+    req.path_info = ""
+
+
+def _load_mime_types(path: str) -> dict[str, str]:
+    """TypesConfig (default /etc/mime.types), else Python's own table."""
+    types: dict[str, str] = {}
+    if path and os.path.exists(path):
+        loaded = mimetypes.read_mime_types(path)
+        if loaded:
+            types.update({ext.lower(): value for ext, value in loaded.items()})
+    if not types:
+        types = {ext: value for ext, value in mimetypes.types_map.items()}
+    return types
+
+
+__all__ = ["Engine"]

@@ -1,0 +1,107 @@
+"""Per-section configuration and mod_python's merge rules (SPEC 1.2).
+
+A ``DirConfig`` holds what one section (server, vhost, <Directory>, <Location>, <Files> ...)
+sets. Merging overlays a more specific section on a less specific one: tables per key,
+handler lists per phase(+ext) key, everything else per field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class HandlerEntry:
+    """One ``module[::object]`` of a Python*Handler directive, with where it was declared."""
+
+    handler: str
+    directory: str | None = None  # section path with trailing "/", or None at server level
+    is_location: bool = False
+    silent: bool = False
+    # Wildcard or regex <Directory>: resolved per request to the shortest matching prefix.
+    directory_pattern: re.Pattern | None = None
+
+
+@dataclass(frozen=True)
+class FilterEntry:
+    """A ``PythonInputFilter``/``PythonOutputFilter`` registration."""
+
+    handler: str
+    name: str
+    directory: str | None = None
+    is_input: bool = False
+
+
+# Fields whose merge is "the more specific section wins when it sets a value".
+_SCALAR_FIELDS = (
+    "set_handler", "force_type", "default_type", "auth_type", "auth_name", "directory_index",
+    "options", "allow_override", "limit_request_body", "access",
+)  # fmt: skip
+
+# Fields that are dicts merged key by key.
+_DICT_FIELDS = (
+    "directives", "options_table", "handlers", "input_filters", "output_filters",
+    "add_handlers", "add_types", "error_documents", "set_env", "add_output_filters",
+    "add_input_filters",
+)  # fmt: skip
+
+
+@dataclass
+class DirConfig:
+    """Settings of one section, or the merged result of several."""
+
+    # mod_python's non-handler directives, values as mod_python stores them ("1"/"0" for flags).
+    directives: dict[str, str] = field(default_factory=dict)
+    # PythonOption: lower-cased key -> (key as written, value). "" means unset.
+    options_table: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # "PythonHandler" or "PythonHandler.py" -> handler entries in order.
+    handlers: dict[str, tuple[HandlerEntry, ...]] = field(default_factory=dict)
+    input_filters: dict[str, FilterEntry] = field(default_factory=dict)
+    output_filters: dict[str, FilterEntry] = field(default_factory=dict)
+    # Apache core / mod_mime / mod_auth settings the engine reproduces.
+    set_handler: str | None = None
+    add_handlers: dict[str, str] = field(default_factory=dict)  # ".ext" -> handler name
+    add_types: dict[str, str] = field(default_factory=dict)  # ".ext" -> content type
+    add_output_filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    add_input_filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    force_type: str | None = None
+    default_type: str | None = None
+    auth_type: str | None = None
+    auth_name: str | None = None
+    requires: tuple[tuple[str, ...], ...] | None = None
+    access: str | None = None  # "granted" / "denied" from Require all ...
+    directory_index: tuple[str, ...] | None = None
+    error_documents: dict[int, str] = field(default_factory=dict)
+    set_env: dict[str, str | None] = field(default_factory=dict)
+    options: frozenset[str] | None = None
+    allow_override: frozenset[str] | None = None
+    limit_request_body: int | None = None
+    # True when a Python*Handler of this config was declared inside <Location>.
+    handler_in_location: bool = False
+
+    def merged_with(self, more_specific: DirConfig) -> DirConfig:
+        """Return this config overlaid with ``more_specific`` (neither is modified)."""
+        changes: dict = {}
+        for name in _DICT_FIELDS:
+            child = getattr(more_specific, name)
+            if child:
+                base = getattr(self, name)
+                changes[name] = {**base, **child} if base else dict(child)
+        for name in _SCALAR_FIELDS:
+            value = getattr(more_specific, name)
+            if value is not None:
+                changes[name] = value
+        if more_specific.requires is not None:
+            changes["requires"] = more_specific.requires
+        if more_specific.handlers:
+            # The map-to-storage shortcut looks at where the effective handlers came from.
+            changes["handler_in_location"] = more_specific.handler_in_location
+        return replace(self, **changes) if changes else self
+
+    def option_items(self) -> list[tuple[str, str]]:
+        return list(self.options_table.values())
+
+    @property
+    def debug(self) -> bool:
+        return self.directives.get("PythonDebug") == "1"

@@ -1,0 +1,381 @@
+"""The server model: main server, virtual hosts, their sections, and the merged
+per-request configuration, computed once per distinct set of matching sections.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+
+from .dirconfig import DirConfig
+from .directives import REGISTRY, SECTION, SERVER, SectionScope
+from .parser import ConfigError, Directive, parse_config
+
+# Directives of mod_python copied into the *server* config when set outside sections (SPEC 1.2).
+_SERVER_LEVEL_DIRECTIVES = (
+    "PythonPath", "PythonInterpreter", "PythonDebug", "PythonEnablePdb",
+    "PythonInterpPerDirective", "PythonAutoReload",
+)  # fmt: skip
+
+
+@dataclass
+class Section:
+    """A <Directory>, <Files> or <Location> section (plain, wildcard or regex)."""
+
+    kind: str  # "directory", "files" or "location"
+    path: str  # as written (directory paths canonicalised, without trailing "/")
+    regex: re.Pattern | None
+    is_wildcard: bool
+    config: DirConfig
+    file: str
+    line: int
+    files: list[Section] = field(default_factory=list)  # <Files> nested in a <Directory>
+    order: int = 0
+
+    def matches_directory(self, directory: str) -> bool:
+        """``directory`` is a canonical directory path with a trailing "/"."""
+        if self.regex is not None:
+            return self.regex.search(directory) is not None
+        prefix = self.path.rstrip("/") + "/"
+        if self.is_wildcard:
+            depth = prefix.count("/")
+            parts = directory.split("/")
+            candidate = "/".join(parts[:depth]) + "/"
+            return fnmatch.fnmatchcase(candidate, prefix)
+        return directory.startswith(prefix)
+
+    def resolved_directory(self, directory: str) -> str:
+        """The shortest prefix of ``directory`` this wildcard/regex section matches (SPEC 1.2)."""
+        parts = directory.rstrip("/").split("/")
+        for count in range(1, len(parts) + 1):
+            candidate = "/".join(parts[:count]) + "/"
+            if self.matches_directory(candidate):
+                return candidate
+        return directory
+
+    def matches_file(self, basename: str) -> bool:
+        if self.regex is not None:
+            return self.regex.search(basename) is not None
+        return fnmatch.fnmatchcase(basename, self.path)
+
+    def matches_location(self, uri: str) -> bool:
+        if self.regex is not None:
+            return self.regex.search(uri) is not None
+        if self.is_wildcard:
+            return fnmatch.fnmatchcase(uri, self.path) or fnmatch.fnmatchcase(uri, self.path + "/*")
+        path = self.path
+        if path == "/" or uri == path:
+            return True
+        # Apache matches <Location /foo> for /foo, /foo/ and /foo/bar, but not /foobar.
+        return uri.startswith(path if path.endswith("/") else path + "/")
+
+
+@dataclass
+class ServerSettings:
+    """One server record: the main server or a <VirtualHost>."""
+
+    server_name: str = ""
+    server_admin: str = "[no address given]"
+    server_root: str = ""
+    server_path: str = ""
+    document_root: str = "/var/www/html"
+    error_log: str = "logs/error_log"
+    log_level: str = "warn"
+    timeout: float = 60.0
+    keep_alive_timeout: float = 5.0
+    keep_alive_max: int = 100
+    keep_alive: int = 1
+    limit_req_line: int = 8190
+    limit_req_fieldsize: int = 8190
+    limit_req_fields: int = 100
+    types_config: str = "/etc/mime.types"
+    listen: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)  # <VirtualHost addr ...>
+    connection_handler: str | None = None
+    python_imports: list[tuple[str, str]] = field(default_factory=list)
+    is_virtual: int = 0
+    defn_name: str = ""
+    defn_line_number: int = 0
+    # Settings made outside any section; the base every request's config merges onto.
+    config: DirConfig = field(default_factory=DirConfig)
+    sections: list[Section] = field(default_factory=list)
+    vhosts: list[ServerSettings] = field(default_factory=list)
+    _merge_cache: dict = field(default_factory=dict, repr=False)
+    _merge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # ---- derived views ------------------------------------------------------------------
+
+    def server_directives(self) -> dict[str, str]:
+        """mod_python directives visible through ``server.get_config()``."""
+        return {k: v for k, v in self.config.directives.items() if k in _SERVER_LEVEL_DIRECTIVES}
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name in self.aliases if "*" not in name and "?" not in name)
+
+    def wild_names(self) -> tuple[str, ...]:
+        return tuple(name for name in self.aliases if "*" in name or "?" in name)
+
+    def answers_to(self, host: str) -> bool:
+        host = host.lower()
+        if host == self.server_name.lower():
+            return True
+        return any(fnmatch.fnmatchcase(host, alias.lower()) for alias in self.aliases)
+
+    def select_vhost(self, host: str | None) -> ServerSettings:
+        """Name-based virtual host selection; the first vhost is the default when any exist."""
+        if not self.vhosts:
+            return self
+        if host:
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            for vhost in self.vhosts:
+                if vhost.answers_to(name):
+                    return vhost
+        return self.vhosts[0]
+
+    # ---- per-request merged configuration --------------------------------------------------
+
+    def matching_sections(self, filename: str | None, uri: str, skip_directories: bool) -> tuple:
+        """Indexes of the sections that apply, in Apache's merge order (dirs, files, locations)."""
+        matched: list[tuple[int, int | None]] = []
+        if filename and not skip_directories:
+            directory = filename if filename.endswith("/") else os.path.dirname(filename) + "/"
+            basename = os.path.basename(filename.rstrip("/"))
+            plain = [s for s in self.sections if s.kind == "directory" and s.regex is None]
+            plain.sort(
+                key=lambda s: (s.path.rstrip("/").count("/") if s.path != "/" else 0, s.order)
+            )
+            regexes = [s for s in self.sections if s.kind == "directory" and s.regex is not None]
+            directories = [s for s in plain + regexes if s.matches_directory(directory)]
+            matched.extend((s.order, None) for s in directories)
+            for section in directories:
+                matched.extend(
+                    (section.order, index)
+                    for index, nested in enumerate(section.files)
+                    if nested.matches_file(basename)
+                )
+            matched.extend(
+                (s.order, None)
+                for s in self.sections
+                if s.kind == "files" and s.matches_file(basename)
+            )
+        matched.extend(
+            (s.order, None)
+            for s in self.sections
+            if s.kind == "location" and s.matches_location(uri)
+        )
+        return tuple(matched)
+
+    def merged_config(self, key: tuple) -> DirConfig:
+        """The server config overlaid with the sections named by ``key``; cached per key."""
+        merged = self._merge_cache.get(key)
+        if merged is not None:
+            return merged
+        merged = self.config
+        for order, nested in key:
+            section = self._section_by_order[order]
+            merged = merged.merged_with(
+                section.config if nested is None else section.files[nested].config
+            )
+        with self._merge_lock:
+            if len(self._merge_cache) > 10000:
+                self._merge_cache.clear()
+            self._merge_cache[key] = merged
+        return merged
+
+    def section_for(self, order: int) -> Section:
+        return self._section_by_order[order]
+
+    def finish(self) -> None:
+        self._section_by_order = {s.order: s for s in self.sections}
+        for vhost in self.vhosts:
+            vhost.finish()
+
+
+_CONTAINER_KINDS = {
+    "directory": ("directory", False),
+    "directorymatch": ("directory", True),
+    "files": ("files", False),
+    "filesmatch": ("files", True),
+    "location": ("location", False),
+    "locationmatch": ("location", True),
+}
+
+
+def _is_wildcard(path: str) -> bool:
+    return any(ch in path for ch in "*?[")
+
+
+class ConfigBuilder:
+    """Applies a parsed directive tree to a ServerSettings, using the registry."""
+
+    def __init__(self, defines: set[str] | None = None, base_dir: str | None = None):
+        self.defines = set(defines or ())
+        self.base_dir = base_dir
+        self._order = 0
+
+    def build(self, tree: list[Directive], main: ServerSettings | None = None) -> ServerSettings:
+        main = main or ServerSettings()
+        self._apply_all(tree, main, SectionScope(main.config, SERVER, None, server=main))
+        if not main.server_name:
+            main.server_name = "localhost"
+        for vhost in main.vhosts:
+            self._inherit(main, vhost)
+        main.finish()
+        return main
+
+    def _apply_all(
+        self, nodes: list[Directive], server: ServerSettings, scope: SectionScope
+    ) -> None:
+        for node in nodes:
+            if node.children is not None:
+                self._container(node, server, scope)
+            else:
+                self._directive(node, scope)
+
+    def _directive(self, node: Directive, scope: SectionScope) -> None:
+        if node.key == "define":
+            if node.args:
+                self.defines.add(node.args[0])
+            return
+        spec = REGISTRY.get(node.key)
+        if spec is None:
+            raise node.error("unknown directive (not supported by this server, or misspelled)")
+        if scope.context not in spec.contexts:
+            raise node.error(f"{spec.name} not allowed here")
+        if len(node.args) < spec.min_args or (
+            spec.max_args is not None and len(node.args) > spec.max_args
+        ):
+            raise node.error(_arg_count_message(spec.min_args, spec.max_args))
+        spec.apply(node, scope)
+
+    def _container(self, node: Directive, server: ServerSettings, scope: SectionScope) -> None:
+        key = node.key
+        if key == "ifmodule":
+            name = node.args[0] if node.args else ""
+            if not name.startswith("!"):  # every module a legacy config tests for is "loaded"
+                self._apply_all(node.children, server, scope)
+            return
+        if key == "ifdefine":
+            name = node.args[0] if node.args else ""
+            wanted = not name.startswith("!")
+            if (name.lstrip("!") in self.defines) == wanted:
+                self._apply_all(node.children, server, scope)
+            return
+        if key in ("limit", "limitexcept"):
+            self._apply_all(node.children, server, scope)
+            return
+        if key == "virtualhost":
+            if scope.context != SERVER or scope.server.is_virtual:
+                raise node.error("<VirtualHost> cannot occur within another section")
+            vhost = ServerSettings(is_virtual=1, addresses=list(node.args),
+                                   defn_name=node.file, defn_line_number=node.line)  # fmt: skip
+            self._apply_all(
+                node.children, vhost, SectionScope(vhost.config, SERVER, None, server=vhost)
+            )
+            server.vhosts.append(vhost)
+            return
+        if key not in _CONTAINER_KINDS:
+            raise node.error("unknown section (not supported by this server, or misspelled)")
+        kind, is_match = _CONTAINER_KINDS[key]
+        if not node.args:
+            raise node.error(f"<{node.name}> needs an argument")
+        args = list(node.args)
+        regex = None
+        if args[0] == "~" and len(args) > 1:
+            is_match, args = True, args[1:]
+        path = args[0]
+        if is_match:
+            try:
+                regex = re.compile(path)
+            except re.error as error:
+                raise node.error(f"bad regular expression {path!r}: {error}") from None
+        wildcard = regex is None and _is_wildcard(path)
+        if kind == "directory" and regex is None:
+            path = (
+                os.path.normpath(os.path.join(self.base_dir or "/", path)) if path != "/" else "/"
+            )
+        nested_in_directory = scope.context == SECTION and kind == "files"
+        if scope.context == SECTION and not nested_in_directory:
+            raise node.error(
+                f"<{node.name}> cannot occur within another <Directory>/<Location> section"
+            )
+        section = Section(
+            kind, path, regex, wildcard, DirConfig(), node.file, node.line, order=self._order
+        )
+        self._order += 1
+        if nested_in_directory:
+            directory, is_location, pattern = (
+                scope.directory,
+                scope.is_location,
+                scope.directory_pattern,
+            )
+        elif kind == "directory":
+            directory = None if regex or wildcard else (path.rstrip("/") + "/")
+            is_location, pattern = (
+                False,
+                (regex or _glob_regex(path) if (regex or wildcard) else None),
+            )
+            if directory is None:
+                directory = path
+        elif kind == "location":
+            directory, is_location, pattern = path, True, None
+        else:  # top-level <Files>: the next outer section is the server
+            directory, is_location, pattern = None, False, None
+        if nested_in_directory:
+            parent = next(s for s in server.sections if s.config is scope.config)
+            if parent.kind != "directory":
+                raise node.error(f"<{node.name}> is only allowed inside <Directory> sections here")
+            parent.files.append(section)
+        else:
+            server.sections.append(section)
+        section_scope = SectionScope(
+            section.config, SECTION, directory, is_location, pattern, server
+        )
+        self._apply_all(node.children, server, section_scope)
+
+    @staticmethod
+    def _inherit(main: ServerSettings, vhost: ServerSettings) -> None:
+        """A vhost starts from the main server's settings; what it sets itself wins."""
+        defaults = ServerSettings()
+        for name in ("server_admin", "server_root", "document_root", "error_log", "log_level",
+                     "timeout", "keep_alive_timeout", "keep_alive_max", "keep_alive",
+                     "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "types_config"):  # fmt: skip
+            if getattr(vhost, name) == getattr(defaults, name):
+                setattr(vhost, name, getattr(main, name))
+        if not vhost.server_name:
+            vhost.server_name = main.server_name
+        vhost.config = main.config.merged_with(vhost.config)
+        # Main-server sections apply inside the vhost, before the vhost's own.
+        vhost.sections = main.sections + vhost.sections
+
+
+def _glob_regex(pattern: str) -> re.Pattern:
+    return re.compile(fnmatch.translate(pattern.rstrip("/") + "/"))
+
+
+def _arg_count_message(low: int, high: int | None) -> str:
+    if high is None:
+        return f"takes at least {low} argument{'s' if low != 1 else ''}"
+    if low == high:
+        return f"takes {low} argument{'s' if low != 1 else ''}"
+    return f"takes {low} to {high} arguments"
+
+
+def load_config_text(
+    text: str, file: str = "<config>", defines=None, base_dir=None
+) -> ServerSettings:
+    """Parse and build a server model from Apache config text."""
+    return ConfigBuilder(defines, base_dir).build(parse_config(text, file))
+
+
+def load_config_file(path: str, defines=None) -> ServerSettings:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    return load_config_text(text, path, defines, os.path.dirname(os.path.abspath(path)))
+
+
+__all__ = ["ConfigError", "ServerSettings", "Section", "load_config_text", "load_config_file"]

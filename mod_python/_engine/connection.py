@@ -1,0 +1,97 @@
+"""``mp_conn``: the client connection a request arrived on (SPEC 5.1).
+
+Under WSGI the engine sees one request at a time, so the connection object is built from
+the environ of that request; ``notes`` and ``keepalives`` therefore cover one request.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from .constants import AP_CONN_CLOSE, AP_CONN_KEEPALIVE, APLOG_ERR
+from .logs import ErrorLog
+from .table import table
+
+_ids = itertools.count(1)
+
+
+class connection:  # noqa: N801 - the type name mod_python reports
+    __slots__ = ("_environ", "_base_server", "_log", "_notes", "_keepalive", "_id")
+
+    def __init__(self, environ: dict, base_server, error_log: ErrorLog):
+        self._environ = environ
+        self._base_server = base_server
+        self._log = error_log
+        self._notes = None
+        self._keepalive = None
+        self._id = next(_ids)
+
+    base_server = property(lambda self: self._base_server)
+
+    @property
+    def client_ip(self) -> str:
+        return self._environ.get("REMOTE_ADDR", "")
+
+    @property
+    def client_addr(self) -> tuple[str, int]:
+        return (self.client_ip, int(self._environ.get("REMOTE_PORT") or 0))
+
+    remote_ip = client_ip
+    remote_addr = client_addr
+
+    @property
+    def local_ip(self) -> str:
+        return self._environ.get("SERVER_ADDR") or self._environ.get("SERVER_NAME", "")
+
+    @property
+    def local_addr(self) -> tuple[str, int]:
+        return (self.local_ip, int(self._environ.get("SERVER_PORT") or 0))
+
+    remote_host = property(lambda self: self._environ.get("REMOTE_HOST"))
+    remote_logname = property(lambda self: None)
+    local_host = property(lambda self: None)
+    aborted = property(lambda self: 0)
+    double_reverse = property(lambda self: 0)
+    keepalives = property(lambda self: 1)
+    id = property(lambda self: self._id)
+    _conn_rec = property(lambda self: None)
+    hlist = property(lambda self: None)
+
+    @property
+    def keepalive(self) -> int:
+        if self._keepalive is None:
+            protocol = self._environ.get("SERVER_PROTOCOL", "HTTP/1.0")
+            header = self._environ.get("HTTP_CONNECTION", "").lower()
+            keep = "keep-alive" in header if protocol == "HTTP/1.0" else "close" not in header
+            return AP_CONN_KEEPALIVE if keep else AP_CONN_CLOSE
+        return self._keepalive
+
+    @keepalive.setter
+    def keepalive(self, value: int) -> None:
+        if type(value) is not int:
+            raise TypeError("keepalive must be a integer")
+        self._keepalive = value
+
+    @property
+    def notes(self) -> table:
+        if self._notes is None:
+            self._notes = table()
+        return self._notes
+
+    def log_error(self, message: str | None, level: int = APLOG_ERR) -> None:
+        self._log.write(message, level, client=f"{self.client_ip}:{self.client_addr[1]}")
+
+    def read(self, length: int = 0):
+        raise NotImplementedError(
+            "connection.read belongs to connection handlers (issue: Filters, SSI, connection handlers)"
+        )
+
+    readline = read
+
+    def write(self, data) -> None:
+        raise NotImplementedError(
+            "connection.write belongs to connection handlers (issue: Filters, SSI, connection handlers)"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("can't delete connection attributes")

@@ -1,0 +1,98 @@
+"""``mp_finfo``: what httpd's apr_stat reported about a file (SPEC 5.6)."""
+
+from __future__ import annotations
+
+import os
+import stat as stat_module
+
+from .constants import (
+    APR_BLK,
+    APR_CHR,
+    APR_DIR,
+    APR_FINFO_NORM,
+    APR_LNK,
+    APR_NOFILE,
+    APR_PIPE,
+    APR_REG,
+    APR_SOCK,
+    APR_UNKFILE,
+)  # fmt: skip
+
+_FIELDS = ("fname", "filetype", "valid", "protection", "user", "group", "size", "inode",
+           "device", "nlink", "atime", "mtime", "ctime", "name")  # fmt: skip
+# The legacy sequence order of the FINFO_* indexes.
+_SEQUENCE = ("protection", "inode", "device", "nlink", "user", "group", "size", "atime",
+             "mtime", "ctime", "fname", "name")  # fmt: skip
+
+
+def _filetype(mode: int) -> int:
+    if stat_module.S_ISREG(mode):
+        return APR_REG
+    if stat_module.S_ISDIR(mode):
+        return APR_DIR
+    if stat_module.S_ISCHR(mode):
+        return APR_CHR
+    if stat_module.S_ISBLK(mode):
+        return APR_BLK
+    if stat_module.S_ISFIFO(mode):
+        return APR_PIPE
+    if stat_module.S_ISLNK(mode):
+        return APR_LNK
+    if stat_module.S_ISSOCK(mode):
+        return APR_SOCK
+    return APR_UNKFILE
+
+
+class finfo:  # noqa: N801 - the type name mod_python reports
+    """Read-only file information; ``None`` fields when nothing exists at ``fname``."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, fname: str | None = None, st: os.stat_result | None = None):
+        values = dict.fromkeys(_FIELDS)
+        values["fname"] = fname
+        values["filetype"] = APR_NOFILE
+        if st is not None:
+            values.update(
+                filetype=_filetype(st.st_mode), valid=APR_FINFO_NORM,
+                protection=stat_module.S_IMODE(st.st_mode), user=st.st_uid, group=st.st_gid,
+                size=st.st_size, inode=st.st_ino, device=st.st_dev, nlink=st.st_nlink,
+                atime=int(st.st_atime), mtime=int(st.st_mtime), ctime=int(st.st_ctime),
+                name=os.path.basename(fname.rstrip("/")) if fname else None,
+            )  # fmt: skip
+        object.__setattr__(self, "_values", values)
+
+    @classmethod
+    def of(cls, path: str) -> finfo:
+        """stat ``path`` (following symlinks); a missing file gives filetype APR_NOFILE."""
+        try:
+            return cls(path, os.stat(path))
+        except (FileNotFoundError, NotADirectoryError):
+            return cls(path)
+
+    def __getattr__(self, name: str):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"class 'mp_finfo' has no attribute '{name}'") from None
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"attribute '{name}' of 'mp_finfo' objects is not writable")
+
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(_SEQUENCE):
+            raise IndexError("tuple index out of range")
+        return self._values[_SEQUENCE[index]]
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(f"'{k}': {self._values[k]!r}" for k in _FIELDS) + "}"
+
+
+def stat(fname: str, wanted: int) -> finfo:
+    """``apache.stat``: a missing file is not an error; other failures raise OSError."""
+    try:
+        return finfo(fname, os.stat(fname))
+    except (FileNotFoundError, NotADirectoryError):
+        return finfo(fname)
+    except OSError as error:
+        raise OSError(error.errno, "apr_stat() failed") from error

@@ -1,0 +1,110 @@
+"""The one writer every byte of a response goes through (DESIGN decision 4).
+
+Status and headers are held until the first flush; then ``start_response`` is called and
+the PEP 3333 ``write`` callable streams each later chunk. A body finished before any flush
+goes out in one piece with ``Content-Length``. HEAD suppresses the body here, nowhere else.
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+
+from .error_pages import CLOSES_CONNECTION
+from .status_lines import status_line_for
+
+
+class ClientGone(OSError):
+    """The client closed the connection while we were writing."""
+
+
+class ResponseWriter:
+    """Collects or streams the response of one WSGI call (a request and its redirects)."""
+
+    __slots__ = ("_start_response", "_write", "head_only", "headers_sent", "_pending",
+                 "active", "server_header", "closed")  # fmt: skip
+
+    def __init__(self, start_response, head_only: bool, server_header: str):
+        self._start_response = start_response
+        self._write = None
+        self.head_only = head_only
+        self.headers_sent = False
+        self._pending: list[bytes] = []
+        self.active = None  # the request whose status/headers go out (end of the redirect chain)
+        self.server_header = server_header
+        self.closed = False
+
+    # ---- called by the request object ---------------------------------------------------
+
+    def write(self, data: bytes, flush: bool) -> None:
+        if data:
+            self._pending.append(data)
+        if flush:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.headers_sent:
+            self._send_headers(content_length=None)
+        if self._pending:
+            chunks, self._pending = self._pending, []
+            if not self.head_only:
+                try:
+                    for chunk in chunks:
+                        self._write(chunk)
+                except OSError as error:
+                    raise ClientGone(str(error)) from error
+
+    # ---- called once the request cycle is over ------------------------------------------
+
+    def finish(self) -> list[bytes]:
+        """Headers if still held (with Content-Length), and what remains of the body."""
+        if self.headers_sent:
+            chunks, self._pending = self._pending, []
+            return [] if self.head_only else chunks
+        body = b"".join(self._pending)
+        self._pending = []
+        self._send_headers(content_length=len(body))
+        return [] if self.head_only or not body else [body]
+
+    def discard_pending(self) -> None:
+        self._pending = []
+
+    def _send_headers(self, content_length: int | None) -> None:
+        req = self.active
+        headers = response_headers(req, content_length, self.server_header)
+        self._write = self._start_response(status_line_for(req.status, req.status_line), headers)
+        self.headers_sent = True
+        req._sent_headers()
+
+
+def response_headers(req, content_length: int | None, server_header: str) -> list[tuple[str, str]]:
+    """Apache's header merge: err_headers_out then headers_out, then type and length."""
+    headers: list[tuple[str, str]] = []
+    for table in (req.headers_out, req.err_headers_out):
+        if table:
+            headers.extend(table._header_items())
+    lowered = {name.lower() for name, _ in headers}
+    content_type = req.content_type
+    headers = [(n, v) for n, v in headers if n.lower() not in ("content-type", "content-length")]
+    if content_type:
+        headers.append(("Content-Type", content_type))
+    if content_length is not None and req.status not in (204, 304):
+        headers.append(("Content-Length", str(content_length)))
+    elif "content-length" in lowered and req.headers_out.get("Content-Length") is not None:
+        headers.append(("Content-Length", req.headers_out.get("Content-Length")))
+    if req.no_cache and "expires" not in lowered:
+        headers.append(("Expires", formatdate(time.time(), usegmt=True)))
+    if req.status in CLOSES_CONNECTION and "connection" not in lowered:
+        headers.append(("Connection", "close"))
+    if "server" not in lowered:
+        headers.append(("Server", server_header))
+    return [(_latin1(n), _latin1(v)) for n, v in headers]
+
+
+def _latin1(text: str) -> str:
+    """WSGI wants latin-1 str; mod_python tables may hold UTF-8 decoded text."""
+    try:
+        text.encode("latin-1")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8").decode("latin-1")

@@ -1,0 +1,777 @@
+"""``mp_request``: the request object handlers receive, as a view over the WSGI environ.
+
+Attributes follow SPEC 4.1: read-only ones are properties without setters, writable ones
+validate what they are given. Tables are built on first use. Legacy code may attach any
+attribute of its own (the instance has a ``__dict__``).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from email.utils import formatdate, parsedate_to_datetime
+from urllib.parse import quote
+
+from . import finfo as finfo_module
+from .constants import (
+    APLOG_ERR,
+    DECLINED,
+    DONE,
+    HTTP_NOT_MODIFIED,
+    HTTP_PRECONDITION_FAILED,
+    HTTP_UNAUTHORIZED,
+    M_INVALID,
+    METHOD_NUMBERS,
+    OK,
+    PROXYREQ_NONE,
+    REMOTE_HOST,
+    REQUEST_CHUNKED_ERROR,
+)  # fmt: skip
+from .exceptions import SERVER_RETURN
+from .interpreters import current_interpreter
+from .table import table
+
+_READ_CHUNK = 65536
+_PHASES_FOR_ADD_HANDLER = (
+    "PythonPostReadRequestHandler", "PythonTransHandler", "PythonHeaderParserHandler",
+    "PythonInitHandler", "PythonAccessHandler", "PythonAuthenHandler", "PythonAuthzHandler",
+    "PythonTypeHandler", "PythonFixupHandler", "PythonHandler", "PythonLogHandler",
+)  # fmt: skip
+
+
+def _to_str_or_none(value, name: str):
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    raise TypeError(f"{name} must be a string")
+
+
+def _header_pairs(environ: dict) -> list[tuple[str, str]]:
+    """Request headers from the environ, with names as clients usually spell them."""
+    pairs = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            pairs.append((key[5:].replace("_", "-").title(), value))
+    if "CONTENT_TYPE" in environ and environ["CONTENT_TYPE"]:
+        pairs.append(("Content-Type", environ["CONTENT_TYPE"]))
+    if "CONTENT_LENGTH" in environ and environ["CONTENT_LENGTH"]:
+        pairs.append(("Content-Length", environ["CONTENT_LENGTH"]))
+    return pairs
+
+
+class Request:
+    """One request as mod_python shows it. Created by the engine, never by handlers."""
+
+    def __init__(self, engine, environ: dict, writer, vhost, conn, prev: Request | None = None,
+                 uri: str | None = None, args: str | None = None):  # fmt: skip
+        self._engine = engine
+        self._environ = environ
+        self._writer = writer
+        self._vhost = vhost  # ServerSettings
+        self._server = engine.server_object(vhost)
+        self._conn = conn
+        self._prev = prev
+        self._next = None
+        self._request_time = time.time() if prev is None else prev._request_time
+        self._method = environ.get("REQUEST_METHOD", "GET")
+        if uri is None:
+            raw_path = environ.get("PATH_INFO", "")
+            uri = raw_path.encode("latin-1").decode("utf-8", "surrogateescape") if raw_path else "/"
+            uri = environ.get("SCRIPT_NAME", "") + uri
+            args = environ.get("QUERY_STRING") or None
+        self._unparsed_uri = environ.get("REQUEST_URI") or (
+            quote(uri, safe="/%:@&=+$,;~!*'()") + (f"?{args}" if args else "")
+        )
+        self.uri = uri
+        self.args = args
+        self.filename = None
+        self.canonical_filename = None
+        self.path_info = None
+        self._finfo = None
+        self.status = 200
+        self.status_line = None
+        self.assbackwards = 0
+        self.proxyreq = PROXYREQ_NONE
+        self._chunked = 0
+        self._content_type = None
+        self._content_type_set = 0
+        self.handler = None
+        self._user = None
+        self.ap_auth_type = None
+        self.no_cache = 0
+        self.no_local_copy = 0
+        self.used_path_info = 2
+        self._headers_in = None
+        self._headers_out = None
+        self._err_headers_out = None
+        self._subprocess_env = None
+        self._notes = None
+        self._phase = None
+        self._hlist = None
+        self._extension = None
+        self._mtime = 0.0
+        self._clength = 0
+        self._bytes_sent = 0
+        self._bytes_queued = 0
+        self._sent_bodyct = 0
+        self._allowed = 0
+        self._allowed_methods: list[str] = []
+        # Body reading state.
+        self._body_started = False
+        self._remaining = 0
+        self._read_length = 0
+        self._read_chunked = 0
+        self._line_buffer = b""
+        # Engine bookkeeping.
+        self._config = None  # merged DirConfig for the current phase
+        self._config_table = None
+        self._options_table = None
+        self._dynamic_handlers: dict[str, list] = {}
+        self._cleanups: list[tuple] = []
+        self._interpreter_name = None
+
+    # ---- related objects -----------------------------------------------------------------
+
+    connection = property(lambda self: self._conn)
+    server = property(lambda self: self._server)
+    next = property(lambda self: self._next)
+    prev = property(lambda self: self._prev)
+    main = property(lambda self: None)
+    _request_rec = property(lambda self: None)
+
+    # ---- the request line and its parts ---------------------------------------------------
+
+    @property
+    def the_request(self) -> str:
+        return f"{self._method} {self._unparsed_uri} {self.protocol}"
+
+    method = property(lambda self: self._method)
+    method_number = property(lambda self: METHOD_NUMBERS.get(self._method, M_INVALID))
+    header_only = property(lambda self: 1 if self._method == "HEAD" else 0)
+    protocol = property(lambda self: self._environ.get("SERVER_PROTOCOL", "HTTP/1.0"))
+    unparsed_uri = property(lambda self: self._unparsed_uri)
+    request_time = property(lambda self: self._request_time)
+
+    @property
+    def proto_num(self) -> int:
+        try:
+            major, minor = self.protocol.split("/", 1)[1].split(".", 1)
+            return 1000 * int(major) + int(minor)
+        except (IndexError, ValueError):
+            return 1000
+
+    @property
+    def hostname(self) -> str | None:
+        host = self._environ.get("HTTP_HOST")
+        if not host:
+            return self._environ.get("SERVER_NAME")
+        if host.startswith("["):
+            return host.split("]", 1)[0] + "]"
+        return host.rsplit(":", 1)[0].lower() if ":" in host else host.lower()
+
+    @property
+    def parsed_uri(self) -> tuple:
+        path, _, fragment = self._unparsed_uri.partition("#")
+        path = path.partition("?")[0]
+        return (None, None, None, None, None, None, path or None, self.args, fragment or None)
+
+    # ---- status, allowed methods, response bookkeeping ----------------------------------------
+
+    @property
+    def status(self) -> int:
+        return self._status
+
+    @status.setter
+    def status(self, value: int) -> None:
+        if not isinstance(value, int):
+            raise TypeError("status must be an integer")
+        self._status = value
+
+    allowed = property(lambda self: self._allowed)
+    allowed_xmethods = property(lambda self: ())
+    allowed_methods = property(lambda self: tuple(self._allowed_methods))
+    sent_bodyct = property(lambda self: self._sent_bodyct)
+    bytes_sent = property(lambda self: self._bytes_sent)
+    mtime = property(lambda self: self._mtime)
+    clength = property(lambda self: self._clength)
+    eos_sent = property(lambda self: 0)
+    vlist_validator = property(lambda self: None)
+    content_encoding = property(lambda self: None)
+    content_languages = property(lambda self: ())
+    range = property(lambda self: self._environ.get("HTTP_RANGE"))
+    expecting_100 = property(
+        lambda self: int("100-continue" in self._environ.get("HTTP_EXPECT", "").lower())
+    )
+
+    @property
+    def chunked(self) -> int:
+        return self._chunked
+
+    @chunked.setter
+    def chunked(self, value: int) -> None:
+        if type(value) is not int:
+            raise TypeError("chunked must be a integer")
+        self._chunked = value
+
+    @property
+    def content_type(self) -> str | None:
+        return self._content_type
+
+    @content_type.setter
+    def content_type(self, value: str | None) -> None:
+        self._content_type = _to_str_or_none(value, "content_type")
+        self._content_type_set = 1
+
+    @property
+    def user(self) -> str | None:
+        return self._user
+
+    @user.setter
+    def user(self, value: str) -> None:
+        if value is None:
+            raise TypeError("user must be a string")
+        self._user = _to_str_or_none(value, "user")
+
+    @property
+    def finfo(self):
+        if self._finfo is None:
+            self._finfo = finfo_module.finfo(self.filename)
+        return self._finfo
+
+    @finfo.setter
+    def finfo(self, value) -> None:
+        if not isinstance(value, finfo_module.finfo):
+            raise TypeError("finfo must be a finfoobject")
+        self._finfo = value
+
+    # ---- tables ---------------------------------------------------------------------------------
+
+    @property
+    def headers_in(self) -> table:
+        if self._headers_in is None:
+            self._headers_in = table._from_pairs(_header_pairs(self._environ))
+        return self._headers_in
+
+    @property
+    def headers_out(self) -> table:
+        if self._headers_out is None:
+            self._headers_out = table()
+        return self._headers_out
+
+    @property
+    def err_headers_out(self) -> table:
+        if self._err_headers_out is None:
+            self._err_headers_out = table()
+        return self._err_headers_out
+
+    @property
+    def subprocess_env(self) -> table:
+        if self._subprocess_env is None:
+            self._subprocess_env = table()
+        return self._subprocess_env
+
+    @property
+    def notes(self) -> table:
+        if self._notes is None:
+            self._notes = table()
+        return self._notes
+
+    # ---- where we are in processing -------------------------------------------------------
+
+    phase = property(lambda self: self._phase)
+    hlist = property(lambda self: self._hlist)
+    extension = property(lambda self: self._extension)
+
+    @property
+    def interpreter(self) -> str:
+        return self._interpreter_name or current_interpreter().name
+
+    # ---- body reading state --------------------------------------------------------------
+
+    remaining = property(lambda self: self._remaining)
+    read_length = property(lambda self: self._read_length)
+    read_body = property(lambda self: REQUEST_CHUNKED_ERROR if self._body_started else 0)
+    read_chunked = property(lambda self: self._read_chunked)
+
+    # ---- client address --------------------------------------------------------------------
+
+    @property
+    def useragent_ip(self) -> str:
+        return self._environ.get("REMOTE_ADDR", "")
+
+    @property
+    def useragent_addr(self) -> tuple[str, int]:
+        return (self.useragent_ip, int(self._environ.get("REMOTE_PORT") or 0))
+
+    # ================================ methods ================================
+
+    # ---- output --------------------------------------------------------------------------
+
+    def write(self, data, flush: int = 1) -> None:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        elif not isinstance(data, bytes):
+            data = bytes(data)
+        if not data:
+            return
+        self._bytes_queued += len(data)
+        self._account_sent(len(data))
+        try:
+            self._writer.write(data, bool(flush))
+        except OSError:
+            raise OSError("Write failed, client closed connection.") from None
+
+    def flush(self) -> None:
+        try:
+            self._writer.flush()
+        except OSError:
+            raise OSError("Flush failed, client closed connection.") from None
+
+    def _account_sent(self, count: int) -> None:
+        self._bytes_sent += count
+        self._sent_bodyct = 1
+        if self._prev is not None:
+            self._prev._account_sent(0)
+
+    def _sent_headers(self) -> None:
+        """Called by the writer once headers went out without a Content-Length."""
+        self._sent_bodyct = 1
+        if self.proto_num >= 1001 and not self.headers_out.get("Content-Length"):
+            self._chunked = 1
+
+    def sendfile(self, path: str, offset: int = 0, len: int = -1) -> int:  # noqa: A002
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            raise OSError("Could not stat file for reading") from None
+        if len == -1:
+            len = size  # noqa: A001 - the original sends the whole size, not size - offset
+        try:
+            handle = open(path, "rb")  # noqa: SIM115
+        except OSError:
+            raise OSError("Could not open file for reading") from None
+        sent = 0
+        with handle:
+            handle.seek(offset)
+            while sent < len:
+                chunk = handle.read(min(_READ_CHUNK, len - sent))
+                if not chunk:
+                    break
+                self.write(chunk, 0)
+                sent += chunk.__len__()
+        self.flush()
+        self._bytes_queued += 0
+        return sent
+
+    # ---- input ---------------------------------------------------------------------------
+
+    def _start_body(self) -> None:
+        if self._body_started:
+            return
+        self._body_started = True
+        length = self._environ.get("CONTENT_LENGTH")
+        if length:
+            try:
+                self._remaining = int(length)
+            except ValueError:
+                raise SERVER_RETURN(400) from None
+        elif "chunked" in self._environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # mod_python refuses chunked bodies with 411; we read them (the issue asks for it).
+            self._read_chunked = 1
+            self._remaining = -1
+        limit = self._config.limit_request_body if self._config is not None else None
+        if limit and self._remaining > limit:
+            raise SERVER_RETURN(413)
+
+    def _read_raw(self, size: int) -> bytes:
+        """Up to ``size`` bytes of body from wsgi.input; b"" at the end of the body."""
+        if self._remaining == 0:
+            return b""
+        stream = self._environ["wsgi.input"]
+        want = size if self._remaining < 0 else min(size, self._remaining)
+        try:
+            data = stream.read(want)
+        except OSError:
+            raise OSError("Client read error (Timeout?)") from None
+        if not data:
+            if self._remaining > 0:
+                raise OSError("Client read error (Timeout?)")
+            self._remaining = 0
+            return b""
+        if self._remaining > 0:
+            self._remaining -= len(data)
+        self._read_length += len(data)
+        return data
+
+    def read(self, len: int = -1) -> bytes:  # noqa: A002
+        self._start_body()
+        if len == 0:
+            return b""
+        parts = []
+        if self._line_buffer:
+            if 0 < len < self._line_buffer.__len__():
+                data, self._line_buffer = self._line_buffer[:len], self._line_buffer[len:]
+                return data
+            parts.append(self._line_buffer)
+            self._line_buffer = b""
+        have = sum(map(bytes.__len__, parts))
+        while len < 0 or have < len:
+            chunk = self._read_raw(_READ_CHUNK if len < 0 else len - have)
+            if not chunk:
+                break
+            parts.append(chunk)
+            have += chunk.__len__()
+        return b"".join(parts)
+
+    def readline(self, len: int = -1) -> bytes:  # noqa: A002
+        self._start_body()
+        limit = len if len >= 0 else None
+        while True:
+            buffer = self._line_buffer
+            end = buffer.find(b"\n")
+            if end >= 0 and (limit is None or end < limit):
+                line, self._line_buffer = buffer[: end + 1], buffer[end + 1 :]
+                return line
+            if limit is not None and buffer.__len__() >= limit:
+                line, self._line_buffer = buffer[:limit], buffer[limit:]
+                return line
+            chunk = self._read_raw(8192)
+            if not chunk:
+                line, self._line_buffer = buffer, b""
+                return line
+            self._line_buffer = buffer + chunk
+
+    def readlines(self, sizehint: int = -1) -> list[bytes]:
+        lines, total = [], 0
+        while True:
+            line = self.readline()
+            if not line:
+                return lines
+            lines.append(line)
+            total += line.__len__()
+            if sizehint > 0 and total >= sizehint:
+                return lines
+
+    def discard_request_body(self) -> int:
+        self._start_body()
+        self._line_buffer = b""
+        while self._read_raw(_READ_CHUNK):
+            pass
+        return OK
+
+    # ---- handlers and redirects ------------------------------------------------------------
+
+    def add_handler(self, phase: str, handler: str, dir: str | None = None) -> None:  # noqa: A002
+        if phase not in _PHASES_FOR_ADD_HANDLER:
+            raise IndexError(f"Invalid phase: {phase}")
+        if not isinstance(handler, str):
+            raise TypeError("handler must be a string")
+        self._engine.phases.add_dynamic_handler(self, phase, handler, dir)
+
+    def internal_redirect(self, uri: str) -> None:
+        self._engine.internal_redirect(self, uri)
+
+    def register_cleanup(self, function, data=None) -> None:
+        if not callable(function):
+            raise ValueError("first argument must be a callable object")
+        self._cleanups.append((function, data, current_interpreter().name))
+
+    def _filters_not_ready(self, *args, **kwargs):
+        raise NotImplementedError(
+            "request filters are not implemented yet (issue: Filters, server-side includes, "
+            "connection handlers)"
+        )
+
+    register_input_filter = register_output_filter = _filters_not_ready
+    add_input_filter = add_output_filter = _filters_not_ready
+
+    # ---- configuration -----------------------------------------------------------------
+
+    def get_config(self) -> table:
+        if self._config_table is None:
+            directives = self._config.directives if self._config else {}
+            self._config_table = table._from_pairs(list(directives.items()))
+        return self._config_table
+
+    def get_options(self) -> table:
+        if self._options_table is None:
+            items = self._config.option_items() if self._config else []
+            self._options_table = table._from_pairs([(k, v) for k, v in items if v != ""])
+        else:
+            for key in [k for k, v in self._options_table.items() if v == ""]:
+                del self._options_table[key]
+        return self._options_table
+
+    def _set_config(self, config) -> None:
+        if config is not self._config:
+            self._config = config
+            self._config_table = None
+            self._options_table = None
+
+    def document_root(self) -> str:
+        return self._vhost.document_root
+
+    def auth_name(self) -> str | None:
+        return self._config.auth_name if self._config else None
+
+    def auth_type(self) -> str | None:
+        return self._config.auth_type if self._config else None
+
+    def get_addhandler_exts(self) -> str:
+        if not self._config:
+            return ""
+        return " ".join(
+            ext.lstrip(".") for ext, name in self._config.add_handlers.items()
+            if name in ("mod_python", "python-program")
+        )  # fmt: skip
+
+    def allow_methods(self, methods, reset: int = 0) -> None:
+        if isinstance(methods, (str, bytes)) or not hasattr(methods, "__len__"):
+            raise TypeError("First argument must be a sequence")
+        methods = list(methods)
+        if not methods:
+            return
+        if reset == 1:
+            self._allowed_methods = []
+        for method in methods:
+            method = _to_str_or_none(method, "method")
+            if method not in self._allowed_methods:
+                self._allowed_methods.append(method)
+
+    # ---- authentication ------------------------------------------------------------------
+
+    def get_basic_auth_pw(self) -> str | None:
+        auth_type = self.auth_type()
+        if not auth_type or auth_type.lower() != "basic":
+            return None
+        if not self.auth_name():
+            self.log_error("need AuthName: " + self.uri)
+            return None
+        header = self.headers_in.get("Authorization")
+        if not header or not header.split(None, 1)[0].lower() == "basic":
+            self.err_headers_out["WWW-Authenticate"] = f'Basic realm="{self.auth_name()}"'
+            return None
+        try:
+            decoded = base64.b64decode(header.split(None, 1)[1].strip()).decode("latin-1")
+        except (ValueError, IndexError):
+            self.err_headers_out["WWW-Authenticate"] = f'Basic realm="{self.auth_name()}"'
+            return None
+        user, _, password = decoded.partition(":")
+        self._user = user
+        return password
+
+    def _note_basic_auth_failure(self) -> None:
+        if (self.auth_type() or "").lower() == "basic":
+            self.err_headers_out["WWW-Authenticate"] = f'Basic realm="{self.auth_name() or ""}"'
+
+    # ---- URLs, hosts, environment variables ----------------------------------------------
+
+    def construct_url(self, uri: str) -> str:
+        scheme = self._environ.get("wsgi.url_scheme", "http")
+        host = self._vhost.server_name or self._environ.get("SERVER_NAME", "localhost")
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        port = int(self._environ.get("SERVER_PORT") or 0)
+        default = 443 if scheme == "https" else 80
+        return f"{scheme}://{host}{'' if port in (0, default) else f':{port}'}{uri}"
+
+    def get_remote_host(self, type: int = 1, str_is_ip=None):  # noqa: A002
+        ip = self.useragent_ip or None
+        host = None if type == REMOTE_HOST else ip
+        if str_is_ip is not None:
+            return (host, int(host is not None and host == ip))
+        return host
+
+    def add_common_vars(self) -> None:
+        env = self.subprocess_env
+        for name, value in self.headers_in.items():
+            key = "HTTP_" + name.upper().replace("-", "_")
+            if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                key = key[5:]
+            elif key in ("HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION"):
+                continue
+            env[key] = value
+        env["PATH"] = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+        env["SERVER_SIGNATURE"] = ""
+        env["SERVER_SOFTWARE"] = self._engine.server_software
+        env["SERVER_NAME"] = self.hostname or self._vhost.server_name
+        env["SERVER_ADDR"] = self._conn.local_ip
+        env["SERVER_PORT"] = str(self._environ.get("SERVER_PORT", "80"))
+        env["REMOTE_ADDR"] = self.useragent_ip
+        env["DOCUMENT_ROOT"] = self.document_root()
+        env["REQUEST_SCHEME"] = self._environ.get("wsgi.url_scheme", "http")
+        env["CONTEXT_PREFIX"] = ""
+        env["CONTEXT_DOCUMENT_ROOT"] = self.document_root()
+        env["SERVER_ADMIN"] = self._vhost.server_admin
+        if self.filename:
+            env["SCRIPT_FILENAME"] = self.filename
+        env["REMOTE_PORT"] = str(self._environ.get("REMOTE_PORT", ""))
+        if self._user is not None:
+            env["REMOTE_USER"] = self._user
+        if self.ap_auth_type:
+            env["AUTH_TYPE"] = self.ap_auth_type
+        if (
+            self._environ.get("HTTPS", "").lower() in ("on", "1")
+            or self._environ.get("wsgi.url_scheme") == "https"
+        ):
+            env["HTTPS"] = "on"
+
+    def add_cgi_vars(self) -> None:
+        env = self.subprocess_env
+        env["GATEWAY_INTERFACE"] = "CGI/1.1"
+        env["SERVER_PROTOCOL"] = self.protocol
+        env["REQUEST_METHOD"] = self._method
+        env["QUERY_STRING"] = self.args or ""
+        env["REQUEST_URI"] = self._unparsed_uri
+        path_info = self.path_info or ""
+        uri = self.uri
+        env["SCRIPT_NAME"] = (
+            uri[: len(uri) - len(path_info)] if path_info and uri.endswith(path_info) else uri
+        )
+        if path_info:
+            env["PATH_INFO"] = path_info
+        self.add_common_vars()
+
+    def build_wsgi_env(self) -> dict | None:
+        options = self.get_options()
+        base_uri = options.get("mod_python.wsgi.base_uri")
+        if base_uri is None:
+            location = self._hlist_location()
+            base_uri = location.rstrip("/") if location else ""
+            if location and location.endswith("/") and location.rstrip("/") == "":
+                base_uri = ""
+        elif base_uri.endswith("/"):
+            raise ValueError(
+                f"PythonOption 'mod_python.wsgi.base_uri' ('{base_uri}') must not end with '/'"
+            )
+        if base_uri and not self.uri.startswith(base_uri):
+            return None
+        self.path_info = self.uri[len(base_uri) :]
+        self.add_cgi_vars()
+        env = dict(self.subprocess_env.items())
+        auth = self.headers_in.get("Authorization")
+        if auth is not None:
+            env["HTTP_AUTHORIZATION"] = auth
+        env["wsgi.input"] = self
+        env["wsgi.errors"] = self._environ.get("wsgi.errors")
+        env["wsgi.version"] = (1, 0)
+        env["wsgi.multithread"] = bool(self._environ.get("wsgi.multithread", True))
+        env["wsgi.multiprocess"] = bool(self._environ.get("wsgi.multiprocess", False))
+        https = env.get("HTTPS", "")
+        env["wsgi.url_scheme"] = "https" if https and https.lower() != "off" else "http"
+        env["wsgi.run_once"] = False
+        return env
+
+    def _hlist_location(self) -> str | None:
+        hlist = self._hlist
+        if hlist is not None and hlist.is_location:
+            return hlist.directory
+        return None
+
+    def wsgi_start_response(self, status, headers, exc_info=None):
+        if exc_info:
+            raise exc_info[1].with_traceback(exc_info[2])
+        if not isinstance(headers, list):
+            raise TypeError(f"headers argument must be a list, not a '{type(headers).__name__}'")
+        for item in headers:
+            if type(item) is not tuple:
+                raise TypeError(f"each header must be a tuple, not a '{type(item).__name__}'")
+        status = _to_str_or_none(status, "status")
+        try:
+            code = int(status.split(None, 1)[0])
+        except (ValueError, IndexError):
+            code = 0
+        if not 100 <= code <= 599:
+            raise ValueError(f"Invalid status line: {status}")
+        for name, value in headers:
+            if not isinstance(name, (str, bytes)):
+                raise TypeError(f"header names must be strings, not '{type(name).__name__}'")
+            if not isinstance(value, (str, bytes)):
+                raise TypeError(f"header values must be strings, not '{type(value).__name__}'")
+            self.headers_out.add(name, value)
+        # mod_python sets only status_line; we keep status consistent with it (a defect fix).
+        self.status_line = status
+        self.status = code
+        return self.write
+
+    def is_https(self) -> int:
+        return int(self._environ.get("wsgi.url_scheme") == "https")
+
+    def ssl_var_lookup(self, name: str) -> str | None:
+        value = self._environ.get(name)
+        return value if isinstance(value, str) else None
+
+    # ---- logging -------------------------------------------------------------------------
+
+    def log_error(self, message: str | None, level: int = APLOG_ERR) -> None:
+        self._engine.error_log_for(self._vhost).write(
+            message, level, client=f"{self.useragent_ip}:{self.useragent_addr[1]}"
+        )
+
+    # ---- caching validators -------------------------------------------------------------
+
+    def update_mtime(self, seconds: float) -> None:
+        if seconds > self._mtime:
+            self._mtime = float(seconds)
+
+    def set_last_modified(self) -> None:
+        mtime = min(self._mtime, self._request_time)
+        self.headers_out["Last-Modified"] = formatdate(mtime, usegmt=True)
+
+    def set_etag(self) -> None:
+        info = self._finfo if self._finfo is not None and self._finfo.filetype else None
+        if info is not None:
+            etag = f'"{info.size:x}-{int(self._mtime * 1_000_000) or info.mtime * 1_000_000:x}"'
+        else:
+            etag = f'"{int(self._mtime * 1_000_000):x}"'
+        self.headers_out["ETag"] = etag
+
+    def meets_conditions(self) -> int:
+        """``ap_meets_conditions`` for If-Match/If-None-Match/If-(Un)Modified-Since."""
+        headers = self.headers_in
+        etag = self.headers_out.get("ETag")
+        if_match = headers.get("If-Match")
+        if if_match and if_match.strip() != "*" and (etag is None or etag not in if_match):
+            return HTTP_PRECONDITION_FAILED
+        since = headers.get("If-Unmodified-Since")
+        if since and not if_match:
+            modified = _http_date(since)
+            if modified is not None and self._mtime > modified:
+                return HTTP_PRECONDITION_FAILED
+        if_none = headers.get("If-None-Match")
+        if if_none:
+            if if_none.strip() == "*" or (etag is not None and etag in if_none):
+                return (
+                    HTTP_NOT_MODIFIED
+                    if self._method in ("GET", "HEAD")
+                    else HTTP_PRECONDITION_FAILED
+                )
+            return OK
+        since = headers.get("If-Modified-Since")
+        if since and self._method in ("GET", "HEAD"):
+            modified = _http_date(since)
+            if modified is not None and self._mtime <= modified and modified <= self._request_time:
+                return HTTP_NOT_MODIFIED
+        return OK
+
+    def set_content_length(self, length: int) -> None:
+        self._clength = int(length)
+        self.headers_out["Content-Length"] = str(int(length))
+
+    def send_http_header(self) -> None:
+        """A no-op kept for scripts written for mod_python 2."""
+
+    def __repr__(self) -> str:
+        return f"<mp_request object at {id(self):#x} for {self._method} {self.uri!r}>"
+
+
+def _http_date(text: str) -> float | None:
+    try:
+        return parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError):
+        return None
+
+
+# Status values the phase runner and cycle import from here, to keep one spelling.
+__all__ = ["Request", "OK", "DECLINED", "DONE", "HTTP_UNAUTHORIZED"]

@@ -1,0 +1,60 @@
+"""Apache's default handler: what answers when no content handler takes the request."""
+
+from __future__ import annotations
+
+import os
+from email.utils import formatdate
+
+from .constants import (
+    APR_DIR,
+    APR_NOFILE,
+    APR_REG,
+    HTTP_FORBIDDEN,
+    HTTP_METHOD_NOT_ALLOWED,
+    HTTP_NOT_FOUND,
+    OK,
+)  # fmt: skip
+
+_CHUNK = 256 * 1024
+
+
+def serve_static(req) -> int:
+    """Serve ``req.filename`` as a file, or the status Apache's default handler returns."""
+    info = req.finfo
+    if req.filename is None or info.filetype == APR_NOFILE:
+        req.log_error(f"AH00128: File does not exist: {req.filename}", 3)
+        return HTTP_NOT_FOUND
+    if info.filetype == APR_DIR:
+        return HTTP_NOT_FOUND
+    if info.filetype != APR_REG:
+        return HTTP_FORBIDDEN
+    if req.path_info:
+        return HTTP_NOT_FOUND  # AcceptPathInfo Default: the default handler refuses path info
+    if req.method not in ("GET", "HEAD", "POST"):
+        req.allow_methods(["GET", "HEAD", "POST", "OPTIONS"])
+        return HTTP_METHOD_NOT_ALLOWED
+    if req.method == "POST":
+        return HTTP_METHOD_NOT_ALLOWED
+    req.update_mtime(float(os.stat(req.filename).st_mtime))
+    req.set_last_modified()
+    size = info.size
+    mtime_usec = int(os.stat(req.filename).st_mtime * 1_000_000)
+    req.headers_out["ETag"] = f'"{size:x}-{mtime_usec:x}"'
+    req.headers_out["Accept-Ranges"] = "bytes"
+    condition = req.meets_conditions()
+    if condition != OK:
+        return condition
+    # Sent with the file's length; a large file streams in chunks after the headers.
+    req.headers_out["Content-Length"] = str(size)
+    stream = size > _CHUNK
+    with open(req.filename, "rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                break
+            req.write(chunk, stream)
+    return OK
+
+
+def last_modified(seconds: float) -> str:
+    return formatdate(seconds, usegmt=True)
