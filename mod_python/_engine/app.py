@@ -35,7 +35,7 @@ from .constants import (
     HTTP_UNAUTHORIZED,
     OK,
 )  # fmt: skip
-from .error_pages import canonical_status, error_page
+from .error_pages import error_page
 from .errors import report_error
 from .exceptions import SERVER_RETURN
 from .global_locks import configure_global_locks
@@ -318,13 +318,12 @@ class Engine:
             self.internal_redirect(req, document, redirect_status=status)
             return
         location = req.headers_out.get("Location") or req.err_headers_out.get("Location")
-        status = canonical_status(status)
         if not writer.headers_sent:
             req.status = status
             headers_out = req.headers_out
             for name in [k for k in headers_out.keys() if k.lower() != "location"]:
                 del headers_out[name]
-            if status == HTTP_METHOD_NOT_ALLOWED or status == 501:
+            if status in (HTTP_METHOD_NOT_ALLOWED, 501):
                 req.headers_out["Allow"] = ",".join([*req._allowed_methods, "TRACE"])
             writer.discard_pending()
             req._content_type = "text/html; charset=iso-8859-1"

@@ -32,12 +32,8 @@ def status_line_for(status: int, status_line: str | None = None) -> str:
     """The status line httpd sends: a custom ``status_line`` only when its number matches."""
     if status_line and status_line[:3] == str(status):
         return status_line
-    line = _LINES.get(status)
-    if line is not None:
-        return line
-    if 100 <= status <= 999:
-        return f"{status} "
-    return _LINES[500]
+    # httpd answers a status it has no reason phrase for with the 500 line.
+    return _LINES.get(status) or _LINES[500]
 
 
 def reason(status: int) -> str:
