@@ -9,6 +9,7 @@ it on 127.0.0.1 with cheroot for tests that need real sockets.
 from __future__ import annotations
 
 import io
+import itertools
 import socket
 import sys
 import textwrap
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from mod_python._engine.app import Engine
+
+_site_numbers = itertools.count(1)
 
 
 @dataclass
@@ -53,7 +56,10 @@ class Site:
             self.write(name, content)
         self.log_stream = log
         text = textwrap.dedent(conf).replace("{docroot}", str(self.docroot))
-        header = f'ServerName test.local\nDocumentRoot "{self.docroot}"\nLogLevel debug\n'
+        # A ServerName of its own per site: the default interpreter is named after it, so
+        # handler modules of one test never leak into another (mod_python caches by name).
+        self.server_name = f"site{next(_site_numbers)}.test"
+        header = f'ServerName {self.server_name}\nDocumentRoot "{self.docroot}"\nLogLevel debug\n'
         self.engine = Engine.from_config_text(
             header + text, file=str(root / "test.conf"), error_stream=log
         )

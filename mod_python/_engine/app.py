@@ -160,6 +160,8 @@ class Engine:
         status = self.phases.run(req, "PythonInitHandler", config)
         if status in (OK, DECLINED):
             status = self.phases.run(req, "PythonPostReadRequestHandler", config)
+        if status == DONE:
+            return
         if status not in (OK, DECLINED):
             self._die(req, status)
             return
