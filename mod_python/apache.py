@@ -6,6 +6,7 @@ Importable anywhere: with no server running, ``main_server`` is None and
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import sys
@@ -79,7 +80,7 @@ def server_root() -> str:
 def config_tree() -> list:
     if _engine is None:
         return []
-    return list(getattr(_engine.settings, "config_tree", []) or [])
+    return copy.deepcopy(_engine.settings.config_tree)
 
 
 def mpm_query(code):

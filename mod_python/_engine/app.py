@@ -192,8 +192,7 @@ class Engine:
         status = phases.run(req, "PythonTransHandler", vhost.config)
         skip_directories = False
         if status == DECLINED:
-            location_key = vhost.matching_sections(None, req.uri, True)
-            if vhost.merged_config(location_key).handler_in_location:
+            if vhost.location_handlers_skip_storage(req.uri):
                 # mod_python's shortcut: a handler in <Location> skips filesystem mapping.
                 skip_directories = True
             else:
@@ -202,9 +201,7 @@ class Engine:
             return status
         if not skip_directories and req.filename:
             _map_to_storage(req)
-        config = vhost.merged_config(
-            vhost.matching_sections(req.filename, req.uri, skip_directories)
-        )
+        config = vhost.config_for(req.filename, req.uri, skip_directories)
         req._set_config(config)
 
         # Directory-level PythonInitHandler never runs for main requests (SPEC 2.1 row 3):

@@ -90,16 +90,15 @@ class PhaseRunner:
         self.engine = engine
 
     def has_handlers(self, req, phase: str, config) -> bool:
-        if req._dynamic_handlers.get(phase):
-            return True
-        handlers = config.handlers
-        if phase in handlers:
-            return True
-        ext = file_extension(req.filename)
-        return bool(ext) and (phase + ext) in handlers
+        return bool(req._dynamic_handlers.get(phase)) or phase in config.handler_phases
 
     def run(self, req, phase: str, config) -> int:
         """Run ``phase``'s handler list; DECLINED at once when there is none (SPEC 2.1)."""
+        dynamic_by_phase = req._dynamic_handlers
+        if phase not in config.handler_phases and not (
+            dynamic_by_phase and phase in dynamic_by_phase
+        ):
+            return DECLINED
         handlers = config.handlers
         entries = None
         extension = None

@@ -81,56 +81,57 @@ class Request:
             uri = raw_path.encode("latin-1").decode("utf-8", "surrogateescape") if raw_path else "/"
             uri = environ.get("SCRIPT_NAME", "") + uri
             args = environ.get("QUERY_STRING") or None
-        self._unparsed_uri = environ.get("REQUEST_URI") or (
-            quote(uri, safe="/%:@&=+$,;~!*'()") + (f"?{args}" if args else "")
-        )
+        self._unparsed_uri = environ.get("REQUEST_URI")
         self.uri = uri
         self.args = args
-        self.filename = None
-        self.canonical_filename = None
-        self.path_info = None
-        self._finfo = None
-        self.status = 200
-        self.status_line = None
-        self.assbackwards = 0
-        self.proxyreq = PROXYREQ_NONE
-        self._chunked = 0
-        self._content_type = None
-        self._content_type_set = 0
-        self.handler = None
-        self._user = None
-        self.ap_auth_type = None
-        self.no_cache = 0
-        self.no_local_copy = 0
-        self.used_path_info = 2
-        self._headers_in = None
-        self._headers_out = None
-        self._err_headers_out = None
-        self._subprocess_env = None
-        self._notes = None
-        self._phase = None
-        self._hlist = None
-        self._extension = None
-        self._mtime = 0.0
-        self._clength = 0
-        self._bytes_sent = 0
-        self._bytes_queued = 0
-        self._sent_bodyct = 0
-        self._allowed = 0
+        # Mutable per-request state; everything else starts from the class defaults below.
         self._allowed_methods: list[str] = []
-        # Body reading state.
-        self._body_started = False
-        self._remaining = 0
-        self._read_length = 0
-        self._read_chunked = 0
-        self._line_buffer = b""
-        # Engine bookkeeping.
-        self._config = None  # merged DirConfig for the current phase
-        self._config_table = None
-        self._options_table = None
         self._dynamic_handlers: dict[str, list] = {}
         self._cleanups: list[tuple] = []
-        self._interpreter_name = None
+
+    # Defaults of a fresh request (class attributes, so creating a request stays cheap).
+    filename = None
+    canonical_filename = None
+    path_info = None
+    status_line = None
+    assbackwards = 0
+    proxyreq = PROXYREQ_NONE
+    handler = None
+    ap_auth_type = None
+    no_cache = 0
+    no_local_copy = 0
+    used_path_info = 2
+    _status = 200
+    _finfo = None
+    _chunked = 0
+    _content_type = None
+    _content_type_set = 0
+    _user = None
+    _headers_in = None
+    _headers_out = None
+    _err_headers_out = None
+    _subprocess_env = None
+    _notes = None
+    _phase = None
+    _hlist = None
+    _extension = None
+    _mtime = 0.0
+    _clength = 0
+    _bytes_sent = 0
+    _bytes_queued = 0
+    _sent_bodyct = 0
+    _allowed = 0
+    # Body reading state.
+    _body_started = False
+    _remaining = 0
+    _read_length = 0
+    _read_chunked = 0
+    _line_buffer = b""
+    # Engine bookkeeping: the merged DirConfig of the current phase and its tables.
+    _config = None
+    _config_table = None
+    _options_table = None
+    _interpreter_name = None
 
     # ---- related objects -----------------------------------------------------------------
 
@@ -145,13 +146,18 @@ class Request:
 
     @property
     def the_request(self) -> str:
-        return f"{self._method} {self._unparsed_uri} {self.protocol}"
+        return f"{self._method} {self.unparsed_uri} {self.protocol}"
 
     method = property(lambda self: self._method)
     method_number = property(lambda self: METHOD_NUMBERS.get(self._method, M_INVALID))
     header_only = property(lambda self: 1 if self._method == "HEAD" else 0)
     protocol = property(lambda self: self._environ.get("SERVER_PROTOCOL", "HTTP/1.0"))
-    unparsed_uri = property(lambda self: self._unparsed_uri)
+    @property
+    def unparsed_uri(self) -> str:
+        if self._unparsed_uri is None:
+            query = f"?{self.args}" if self.args else ""
+            self._unparsed_uri = quote(self.uri, safe="/%:@&=+$,;~!*'()") + query
+        return self._unparsed_uri
     request_time = property(lambda self: self._request_time)
 
     @property
@@ -173,7 +179,7 @@ class Request:
 
     @property
     def parsed_uri(self) -> tuple:
-        path, _, fragment = self._unparsed_uri.partition("#")
+        path, _, fragment = self.unparsed_uri.partition("#")
         path = path.partition("?")[0]
         return (None, None, None, None, None, None, path or None, self.args, fragment or None)
 
@@ -623,7 +629,7 @@ class Request:
         env["SERVER_PROTOCOL"] = self.protocol
         env["REQUEST_METHOD"] = self._method
         env["QUERY_STRING"] = self.args or ""
-        env["REQUEST_URI"] = self._unparsed_uri
+        env["REQUEST_URI"] = self.unparsed_uri
         path_info = self.path_info or ""
         uri = self.uri
         env["SCRIPT_NAME"] = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ class DirConfig:
             # The map-to-storage shortcut looks at where the effective handlers came from.
             changes["handler_in_location"] = more_specific.handler_in_location
         return replace(self, **changes) if changes else self
+
+    @cached_property
+    def handler_phases(self) -> frozenset[str]:
+        """Phases with a handler list (plain or ``| .ext``): the others cost one lookup."""
+        return frozenset(key.partition(".")[0] for key in self.handlers)
 
     def option_items(self) -> list[tuple[str, str]]:
         return list(self.options_table.values())

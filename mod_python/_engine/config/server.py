@@ -104,6 +104,9 @@ class ServerSettings:
     config: DirConfig = field(default_factory=DirConfig)
     sections: list[Section] = field(default_factory=list)
     vhosts: list[ServerSettings] = field(default_factory=list)
+    # The parsed tree in apache.config_tree()'s shape, and the -D / Define names.
+    config_tree: list = field(default_factory=list)
+    defines: set[str] = field(default_factory=set)
     _merge_cache: dict = field(default_factory=dict, repr=False)
     _merge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -142,14 +145,9 @@ class ServerSettings:
         """Indexes of the sections that apply, in Apache's merge order (dirs, files, locations)."""
         matched: list[tuple[int, int | None]] = []
         if filename and not skip_directories:
-            directory = filename if filename.endswith("/") else os.path.dirname(filename) + "/"
-            basename = os.path.basename(filename.rstrip("/"))
-            plain = [s for s in self.sections if s.kind == "directory" and s.regex is None]
-            plain.sort(
-                key=lambda s: (s.path.rstrip("/").count("/") if s.path != "/" else 0, s.order)
-            )
-            regexes = [s for s in self.sections if s.kind == "directory" and s.regex is not None]
-            directories = [s for s in plain + regexes if s.matches_directory(directory)]
+            directory = filename if filename.endswith("/") else filename.rpartition("/")[0] + "/"
+            basename = filename.rstrip("/").rpartition("/")[2]
+            directories = [s for s in self._directory_sections if s.matches_directory(directory)]
             matched.extend((s.order, None) for s in directories)
             for section in directories:
                 matched.extend(
@@ -158,16 +156,27 @@ class ServerSettings:
                     if nested.matches_file(basename)
                 )
             matched.extend(
-                (s.order, None)
-                for s in self.sections
-                if s.kind == "files" and s.matches_file(basename)
+                (s.order, None) for s in self._files_sections if s.matches_file(basename)
             )
-        matched.extend(
-            (s.order, None)
-            for s in self.sections
-            if s.kind == "location" and s.matches_location(uri)
-        )
+        matched.extend((s.order, None) for s in self._location_sections if s.matches_location(uri))
         return tuple(matched)
+
+    def config_for(self, filename: str | None, uri: str, skip_directories: bool) -> DirConfig:
+        """The merged config of a request, remembered per (file name, URI) between requests."""
+        key = (filename, uri, skip_directories)
+        merged = self._request_cache.get(key)
+        if merged is None:
+            merged = self.merged_config(self.matching_sections(filename, uri, skip_directories))
+            if len(self._request_cache) >= 4096:
+                self._request_cache.clear()
+            self._request_cache[key] = merged
+        return merged
+
+    def location_handlers_skip_storage(self, uri: str) -> bool:
+        """mod_python's map-to-storage shortcut: are the effective handlers from a <Location>?"""
+        if not self._locations_with_handlers:
+            return False
+        return self.config_for(None, uri, True).handler_in_location
 
     def merged_config(self, key: tuple) -> DirConfig:
         """The server config overlaid with the sections named by ``key``; cached per key."""
@@ -190,7 +199,16 @@ class ServerSettings:
         return self._section_by_order[order]
 
     def finish(self) -> None:
+        """Precompute what every request needs: sections by kind, in Apache's merge order."""
         self._section_by_order = {s.order: s for s in self.sections}
+        self._request_cache: dict[tuple, DirConfig] = {}
+        plain = [s for s in self.sections if s.kind == "directory" and s.regex is None]
+        plain.sort(key=lambda s: (s.path.rstrip("/").count("/") if s.path != "/" else 0, s.order))
+        regexes = [s for s in self.sections if s.kind == "directory" and s.regex is not None]
+        self._directory_sections = plain + regexes
+        self._files_sections = [s for s in self.sections if s.kind == "files"]
+        self._location_sections = [s for s in self.sections if s.kind == "location"]
+        self._locations_with_handlers = any(s.config.handlers for s in self._location_sections)
         for vhost in self.vhosts:
             vhost.finish()
 
@@ -224,6 +242,8 @@ class ConfigBuilder:
             main.server_name = "localhost"
         for vhost in main.vhosts:
             self._inherit(main, vhost)
+        main.config_tree = tree_as_lists(tree)
+        main.defines = set(self.defines)
         main.finish()
         return main
 
@@ -351,6 +371,19 @@ class ConfigBuilder:
         vhost.config = main.config.merged_with(vhost.config)
         # Main-server sections apply inside the vhost, before the vhost's own.
         vhost.sections = main.sections + vhost.sections
+
+
+def tree_as_lists(nodes: list[Directive]) -> list:
+    """httpd's config tree as mod_python returns it: ``(name, args)`` tuples, a container
+    written ``("<Name", "args>")`` and followed by the list of its children."""
+    result: list = []
+    for node in nodes:
+        if node.children is None:
+            result.append((node.name, node.raw))
+        else:
+            result.append(("<" + node.name, node.raw + ">"))
+            result.append(tree_as_lists(node.children))
+    return result
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
