@@ -9,7 +9,14 @@ and which is not part of mod_python - gets its own module object in each interpr
 that imports it through ``import_module``, kept in ``Interpreter.modules``. The first
 interpreter to load it also publishes its copy in ``sys.modules`` so that a plain
 ``import name`` elsewhere still finds it. Shared modules (the standard library,
-installed packages, mod_python itself) are imported once for the process.
+installed packages, mod_python itself) are imported once for the process. A top-level
+module is looked for in the interpreter's own view of the path: the handler
+directories prepended while running in it, then its PythonPath value (or ``sys.path``).
+
+Limits of the emulation: only modules loaded through ``import_module`` are per
+interpreter. A plain ``import helper`` inside a handler goes through the shared
+``sys.modules`` and the one real ``sys.path``, so such helpers are shared by all
+interpreters, as is every module-level state outside handler modules.
 """
 
 from __future__ import annotations
