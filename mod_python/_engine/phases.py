@@ -18,6 +18,7 @@ from .hlist import hlist
 from .importer import apply_python_path, import_module, prepend_handler_directory, resolve_object
 from .interpreters import MAIN_INTERPRETER, running_in
 
+_MISSING = object()
 _OK_OR_DECLINED = frozenset({OK, DECLINED})
 _DECLINED_ONLY = frozenset({DECLINED})
 _OK_ONLY = frozenset({OK})
@@ -159,15 +160,22 @@ class PhaseRunner:
                     if directory and not entry.is_location:
                         prepend_handler_directory(directory)
                 module = import_module(module_name, autoreload=autoreload, log=debug)
+                silent = cursor._entries[cursor._index].silent
                 if "." in object_name:
-                    target = resolve_object(module, object_name, arg=req, silent=0)
+                    target = resolve_object(module, object_name, arg=req, silent=silent)
                 else:
-                    try:
-                        target = module.__dict__[object_name]
-                    except KeyError:
+                    target = module.__dict__.get(object_name, _MISSING)
+                    if target is _MISSING and not silent:
                         raise AttributeError(
                             f"module '{getattr(module, '__file__', module_name)}' contains no '{object_name}'"
-                        ) from None
+                        )
+                if silent and target in (None, _MISSING):
+                    # PythonHandlerModule: a phase function the module lacks is skipped, and a
+                    # phase where nothing ran declines (what mod_python meant; its code fails).
+                    if result == HTTP_INTERNAL_SERVER_ERROR:
+                        result = DECLINED
+                    cursor.next()
+                    continue
                 try:
                     result = target(req)
                 except SERVER_RETURN as returned:

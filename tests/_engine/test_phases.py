@@ -391,3 +391,32 @@ def test_dotted_object_instantiates_the_class_with_req(make_site):
         files,
     )
     assert site.get("/cls.py").body == b"made with /cls.py"
+
+
+def test_handler_module_runs_the_phase_functions_it_has_and_skips_the_rest(make_site):
+    files = {
+        "whole.py": """
+            from mod_python import apache
+
+            def fixuphandler(req):
+                req.log_error("fixup of whole ran")
+                return apache.OK
+
+            def handler(req):
+                req.write("content of whole")
+                return apache.OK
+            """
+    }
+    site = make_site(
+        """
+        <Directory "{docroot}">
+            SetHandler mod_python
+            PythonHandlerModule whole
+        </Directory>
+        """,
+        files,
+    )
+    response = site.get("/whole.py")
+    assert (response.status, response.body) == (200, b"content of whole")
+    assert "fixup of whole ran" in site.error_log
+    assert "contains no" not in site.error_log
