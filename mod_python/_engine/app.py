@@ -32,6 +32,8 @@ from .constants import (
     HTTP_INTERNAL_SERVER_ERROR,
     HTTP_METHOD_NOT_ALLOWED,
     HTTP_MOVED_PERMANENTLY,
+    HTTP_NO_CONTENT,
+    HTTP_NOT_MODIFIED,
     HTTP_UNAUTHORIZED,
     OK,
 )  # fmt: skip
@@ -316,6 +318,15 @@ class Engine:
             req.status = status
             self.internal_redirect(req, document, redirect_status=status)
             return
+        if status in (HTTP_NOT_MODIFIED, HTTP_NO_CONTENT):
+            # No body: the validators stay, the entity headers go.
+            if not writer.headers_sent:
+                req.status = status
+                req._content_type = None
+                writer.discard_pending()
+                for name in ("Content-Length", "Content-Type"):
+                    del req.headers_out[name]
+            return
         location = req.headers_out.get("Location") or req.err_headers_out.get("Location")
         if not writer.headers_sent:
             req.status = status
@@ -356,7 +367,9 @@ class Engine:
         if req.args:
             env["REDIRECT_QUERY_STRING"] = req.args
         if redirect_status:
+            # A local ErrorDocument is served with the error's status.
             env["REDIRECT_STATUS"] = str(redirect_status)
+            new.status = redirect_status
         req._writer.active = new
         self._redirect_guard.depth = depth + 1
         try:

@@ -743,7 +743,7 @@ class Request:
         since = headers.get("If-Unmodified-Since")
         if since and not if_match:
             modified = _http_date(since)
-            if modified is not None and self._mtime > modified:
+            if modified is not None and int(self._mtime) > modified:
                 return HTTP_PRECONDITION_FAILED
         if_none = headers.get("If-None-Match")
         if if_none:
@@ -757,7 +757,7 @@ class Request:
         since = headers.get("If-Modified-Since")
         if since and self._method in ("GET", "HEAD"):
             modified = _http_date(since)
-            if modified is not None and self._mtime <= modified and modified <= self._request_time:
+            if modified is not None and int(self._mtime) <= modified <= self._request_time:
                 return HTTP_NOT_MODIFIED
         return OK
 

@@ -30,10 +30,8 @@ def serve_static(req) -> int:
         return HTTP_FORBIDDEN
     if req.path_info:
         return HTTP_NOT_FOUND  # AcceptPathInfo Default: the default handler refuses path info
-    if req.method not in ("GET", "HEAD", "POST"):
-        req.allow_methods(["GET", "HEAD", "POST", "OPTIONS"])
-        return HTTP_METHOD_NOT_ALLOWED
-    if req.method == "POST":
+    if req.method not in ("GET", "HEAD", "POST"):  # httpd's default handler serves POST too
+        req.allow_methods(["OPTIONS", "HEAD", "GET", "POST"], reset=1)
         return HTTP_METHOD_NOT_ALLOWED
     req.update_mtime(float(os.stat(req.filename).st_mtime))
     req.set_last_modified()
