@@ -270,8 +270,7 @@ class Engine:
         if not req.filename:
             return
         if req.finfo.filetype == 2:  # APR_DIR
-            req.content_type = DIR_MAGIC_TYPE
-            req._content_type_set = 0
+            req._content_type = DIR_MAGIC_TYPE  # set by mod_mime, not by Python code
             return
         base = os.path.basename(req.filename)
         for part in base.split(".")[1:]:
