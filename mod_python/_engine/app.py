@@ -37,7 +37,7 @@ from .constants import (
     HTTP_UNAUTHORIZED,
     OK,
 )  # fmt: skip
-from .error_pages import error_page
+from .error_pages import KEEPS_LOCATION, error_page
 from .errors import report_error
 from .exceptions import SERVER_RETURN
 from .global_locks import configure_global_locks
@@ -330,12 +330,16 @@ class Engine:
         if not writer.headers_sent:
             req.status = status
             headers_out = req.headers_out
-            for name in [k for k in headers_out.keys() if k.lower() != "location"]:
+            # httpd sends err_headers_out only; a Location survives for 3xx and 201.
+            kept = ("location",) if status in KEEPS_LOCATION else ()
+            for name in [k for k in headers_out.keys() if k.lower() not in kept]:
                 del headers_out[name]
             if status in (HTTP_METHOD_NOT_ALLOWED, 501):
                 req.headers_out["Allow"] = ",".join([*req._allowed_methods, "TRACE"])
             writer.discard_pending()
             req._content_type = "text/html; charset=iso-8859-1"
+        if req.header_only:
+            return  # httpd writes no page for HEAD, so no Content-Length either
         if document and not document.startswith("/") and "://" not in document:
             body = document[1:] if document.startswith('"') else document
         elif document and "://" in document:
@@ -343,7 +347,10 @@ class Engine:
             req.headers_out["Location"] = document
             body = error_page(302, req.method, document, req._vhost.server_admin, req.uri)
         else:
-            body = error_page(status, req.method, location, req._vhost.server_admin, req.uri)
+            body = error_page(
+                status, req.method, location, req._vhost.server_admin, req.uri, notes=req.notes,
+                expect=req.headers_in.get("Expect"),
+            )  # fmt: skip
         req.write(body.encode("latin-1", "replace"), 0)
 
     # ---- internal redirects ---------------------------------------------------------------

@@ -86,12 +86,17 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
     lowered = {name.lower() for name, _ in headers}
     content_type = req.content_type
     headers = [(n, v) for n, v in headers if n.lower() not in ("content-type", "content-length")]
-    if content_type:
+    body_allowed = req.status not in (204, 304)  # httpd sends neither type nor length
+    if content_type and body_allowed:
         headers.append(("Content-Type", content_type))
-    if content_length is not None and req.status not in (204, 304):
-        headers.append(("Content-Length", str(content_length)))
+    length = None
+    if content_length is not None and body_allowed:
+        length = str(content_length)
     elif "content-length" in lowered and req.headers_out.get("Content-Length") is not None:
-        headers.append(("Content-Length", req.headers_out.get("Content-Length")))
+        length = req.headers_out.get("Content-Length")
+    # A HEAD response generated no body: httpd drops a zero Content-Length.
+    if length is not None and not (req.header_only and length == "0"):
+        headers.append(("Content-Length", length))
     if req.no_cache and "expires" not in lowered:
         headers.append(("Expires", formatdate(time.time(), usegmt=True)))
     if req.status in CLOSES_CONNECTION and "connection" not in lowered:

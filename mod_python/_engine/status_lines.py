@@ -1,4 +1,9 @@
-"""httpd 2.4's status lines (reason phrases), which differ from Python's in places."""
+"""httpd 2.4's status lines (reason phrases), which differ from Python's in places.
+
+Exactly the numbers the real server has a line for (checked against it by
+``tests/oracle/test_oracle_error_pages.py``): 418 and 425, known to Python, are not among
+them, so httpd answers them with the 500 line.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,9 @@ REASONS = {
     407: "Proxy Authentication Required", 408: "Request Timeout", 409: "Conflict", 410: "Gone",
     411: "Length Required", 412: "Precondition Failed", 413: "Request Entity Too Large",
     414: "Request-URI Too Long", 415: "Unsupported Media Type",
-    416: "Requested Range Not Satisfiable", 417: "Expectation Failed", 418: "I'm a teapot",
+    416: "Requested Range Not Satisfiable", 417: "Expectation Failed",
     421: "Misdirected Request", 422: "Unprocessable Entity", 423: "Locked",
-    424: "Failed Dependency", 425: "Too Early", 426: "Upgrade Required",
+    424: "Failed Dependency", 426: "Upgrade Required",
     428: "Precondition Required", 429: "Too Many Requests",
     431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
     500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
