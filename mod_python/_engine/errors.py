@@ -30,7 +30,8 @@ def report_error(exc: BaseException, req=None, phase: str = "N/A", handler: str 
     req.status = HTTP_INTERNAL_SERVER_ERROR
     req.content_type = "text/html"
     body = [f'\n<pre>\nMod_python error: "{phase} {handler}"\n\n']
-    body.extend(html.escape(chunk, quote=False) + "\n" for chunk in lines)
+    # html.escape with its default quote=True, as apache.py uses it ('"' and "'" too).
+    body.extend(html.escape(chunk) + "\n" for chunk in lines)
     body.append("</pre>\n")
     (write or req.write)("".join(body))
     return DONE
