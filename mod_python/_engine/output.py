@@ -7,6 +7,7 @@ goes out in one piece with ``Content-Length``. HEAD suppresses the body here, no
 
 from __future__ import annotations
 
+import tempfile
 import time
 from email.utils import formatdate
 
@@ -44,6 +45,7 @@ class ResponseWriter:
 
     def flush(self) -> None:
         if not self.headers_sent:
+            keep_unread_body(self.active)
             self._send_headers(content_length=None)
         if self._pending:
             chunks, self._pending = self._pending, []
@@ -72,9 +74,48 @@ class ResponseWriter:
     def _send_headers(self, content_length: int | None) -> None:
         req = self.active
         headers = response_headers(req, content_length, self.server_header)
-        self._write = self._start_response(status_line_for(req.status, req.status_line), headers)
+        status_line = status_line_for(req.status, req.status_line)
+        req.status_line = status_line  # httpd fills r->status_line as the headers go out
+        self._write = self._start_response(status_line, headers)
         self.headers_sent = True
         req._sent_headers()
+
+
+def keep_unread_body(req) -> None:
+    """Set aside what is left of the request body before the response starts.
+
+    httpd lets a handler read the body after it wrote (and flushed) output; cheroot, like
+    other WSGI servers, drains the unread body once the response headers go out. The rest is
+    copied to a spooled file that ``wsgi.input`` then reads from.
+    """
+    environ = req._environ
+    if environ.get("mod_python.body_kept"):
+        return
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        left = -1 if not req._body_started else req._remaining
+    else:
+        try:
+            left = req._remaining if req._body_started else int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return  # reading will answer 400
+        limit = req._config.limit_request_body if req._config is not None else None
+        if limit and left > limit:
+            return  # reading will answer 413
+    if left == 0:
+        return
+    stream, spool = environ["wsgi.input"], tempfile.SpooledTemporaryFile(max_size=1 << 20)
+    while left:
+        try:
+            data = stream.read(65536 if left < 0 else min(65536, left))
+        except OSError:
+            break  # the reader reports the client error
+        if not data:
+            break
+        spool.write(data)
+        left -= len(data) if left > 0 else 0
+    spool.seek(0)
+    environ["wsgi.input"] = spool
+    environ["mod_python.body_kept"] = True
 
 
 def response_headers(req, content_length: int | None, server_header: str) -> list[tuple[str, str]]:
