@@ -71,7 +71,7 @@ class Engine:
         for record in [settings, *settings.vhosts]:
             self._servers[id(record)] = server_object_type(record, self.error_log_for(record))
             if previous is not None:
-                previous.next = self._servers[id(record)]
+                previous._next = self._servers[id(record)]
             previous = self._servers[id(record)]
         set_main_log(self.error_log_for(settings))
         self.main_server = self._servers[id(settings)]
@@ -151,6 +151,7 @@ class Engine:
             final = req
             while final._next is not None:
                 final = final._next
+            final._response_done()
             self._log_phase(final)
             self._cleanups(req)
         return writer.finish()
@@ -189,7 +190,7 @@ class Engine:
         normalized = _normalize_uri(uri)
         if normalized is None:
             return HTTP_BAD_REQUEST
-        req.uri = normalized
+        req._uri = normalized  # engine-side: no Latin-1 check as for handler assignments
         vhost = req._vhost
         status = phases.run(req, "PythonTransHandler", vhost.config)
         skip_directories = False
@@ -198,11 +199,12 @@ class Engine:
                 # mod_python's shortcut: a handler in <Location> skips filesystem mapping.
                 skip_directories = True
             else:
-                req.filename = vhost.document_root.rstrip("/") + req.uri
+                req._filename = vhost.document_root.rstrip("/") + req.uri
         elif status != OK:
             return status
         if not skip_directories and req.filename:
             _map_to_storage(req)
+            req._canonical_filename = req.filename
         config = vhost.config_for(req.filename, req.uri, skip_directories)
         req._set_config(config)
 
@@ -335,7 +337,7 @@ class Engine:
             for name in [k for k in headers_out.keys() if k.lower() not in kept]:
                 del headers_out[name]
             if status in (HTTP_METHOD_NOT_ALLOWED, 501):
-                req.headers_out["Allow"] = ",".join([*req._allowed_methods, "TRACE"])
+                req.headers_out["Allow"] = req._allow_header()
             writer.discard_pending()
             req._content_type = "text/html; charset=iso-8859-1"
         if req.header_only:
@@ -367,15 +369,14 @@ class Engine:
                       args=query or None)  # fmt: skip
         req._next = new
         new._user = req._user
-        new.ap_auth_type = req.ap_auth_type
-        # httpd's rename_original_env: the first request's variables come along renamed
-        # REDIRECT_*, plus REDIRECT_STATUS (add_cgi_vars adds REDIRECT_URL/QUERY_STRING).
+        new._ap_auth_type = req._ap_auth_type
         env = new.subprocess_env
-        for name, value in req.subprocess_env.items():
-            env["REDIRECT_" + name] = value
-        env["REDIRECT_STATUS"] = str(redirect_status or req.status)
+        env["REDIRECT_URL"] = req.uri
+        if req.args:
+            env["REDIRECT_QUERY_STRING"] = req.args
         if redirect_status:
             # A local ErrorDocument is served with the error's status.
+            env["REDIRECT_STATUS"] = str(redirect_status)
             new.status = redirect_status
         req._writer.active = new
         self._redirect_guard.depth = depth + 1
@@ -444,7 +445,7 @@ def _normalize_uri(uri: str) -> str | None:
             if not segments:
                 return None
             segments.pop()
-        elif segment not in (".", ""):  # merged slashes too (MergeSlashes On)
+        elif segment != ".":
             segments.append(segment)
     trailing = "/" if uri.endswith(("/", "/.", "/..")) and segments else ""
     return "/" + "/".join(segments) + trailing
@@ -458,7 +459,7 @@ def _map_to_storage(req: Request) -> None:
     info = finfo.of(filename)
     if info.filetype != 0:
         req._finfo = info
-        req.path_info = ""
+        req._path_info = ""
         return
     path = filename
     rest = ""
@@ -472,16 +473,16 @@ def _map_to_storage(req: Request) -> None:
         if info.filetype != 0:
             if info.filetype == 2:  # the first missing component becomes the file name
                 first, _, after = rest[1:].partition("/")
-                req.filename = posixpath.join(path, first)
-                req.path_info = "/" + after if after or rest.endswith("/") else ""
+                req._filename = posixpath.join(path, first)
+                req._path_info = "/" + after if after or rest.endswith("/") else ""
                 req._finfo = finfo(req.filename)
             else:
-                req.filename = path
-                req.path_info = rest
+                req._filename = path
+                req._path_info = rest
                 req._finfo = info
             return
     req._finfo = finfo(filename)
-    req.path_info = ""
+    req._path_info = ""
 
 
 def _load_mime_types(path: str) -> dict[str, str]:

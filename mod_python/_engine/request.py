@@ -8,6 +8,7 @@ attribute of its own (the instance has a ``__dict__``).
 from __future__ import annotations
 
 import base64
+import operator
 import os
 import time
 from email.utils import formatdate, parsedate_to_datetime
@@ -40,12 +41,56 @@ _PHASES_FOR_ADD_HANDLER = (
 )  # fmt: skip
 
 
-def _to_str_or_none(value, name: str):
-    if value is None or isinstance(value, str):
+# The order httpd's method registry (a hash) lists methods in: a rotation of it is what a
+# running Apache prints in ``Allow:``; this one puts OPTIONS first as it does for static files.
+_METHOD_REGISTRY_ORDER = (
+    "UNLOCK", "OPTIONS", "TRACE", "PATCH", "MERGE", "PROPPATCH", "BASELINE-CONTROL", "HEAD",
+    "DELETE", "VERSION-CONTROL", "CHECKIN", "MKCOL", "CHECKOUT", "MOVE", "PUT", "UNCHECKOUT",
+    "COPY", "REPORT", "GET", "LABEL", "PROPFIND", "UPDATE", "MKACTIVITY", "POST", "MKWORKSPACE",
+    "LOCK", "CONNECT",
+)  # fmt: skip
+
+
+def _apache_string(value, none_ok: bool = False) -> str | None:
+    """A string going into Apache: exact str or bytes, Latin-1 text only (None if allowed)."""
+    if type(value) is str:
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise TypeError("not an ISO-8859-1 string") from None
         return value
-    if isinstance(value, bytes):
+    if type(value) is bytes:
         return value.decode("latin-1")
-    raise TypeError(f"{name} must be a string")
+    if value is None and none_ok:
+        return None
+    raise TypeError("not an ISO-8859-1 string")
+
+
+class _StringField:
+    """A writable ``char *`` member of request_rec; stored in ``_<name>``."""
+
+    __slots__ = ("slot", "none_ok")
+
+    def __init__(self, none_ok: bool = False):
+        self.none_ok = none_ok
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj, value) -> None:
+        setattr(obj, self.slot, _apache_string(value, self.none_ok))
+
+
+class _IntField(_StringField):
+    """A writable ``int`` member of request_rec: anything ``operator.index`` accepts."""
+
+    __slots__ = ()
+
+    def __set__(self, obj, value) -> None:
+        setattr(obj, self.slot, int(operator.index(value)))
 
 
 def _header_pairs(environ: dict) -> list[tuple[str, str]]:
@@ -82,30 +127,47 @@ class Request:
             uri = environ.get("SCRIPT_NAME", "") + uri
             args = environ.get("QUERY_STRING") or None
         self._unparsed_uri = environ.get("REQUEST_URI")
-        self.uri = uri
-        self.args = args
+        self._uri = uri  # as received: may hold text a handler could not assign
+        self._args = args
         # Mutable per-request state; everything else starts from the class defaults below.
-        self._allowed_methods: list[str] = []
+        self._allowed_methods: list[str] = []  # extension methods (not registered)
+        self._allowed_mask: set[int] = set()  # M_* numbers of the registered methods allowed
         self._dynamic_handlers: dict[str, list] = {}
         self._cleanups: list[tuple] = []
 
+    # The writable request_rec members (SPEC 4.1): values are checked as Apache's would be.
+    uri = _StringField()
+    args = _StringField(none_ok=True)
+    filename = _StringField()
+    canonical_filename = _StringField()
+    path_info = _StringField()
+    status_line = _StringField()
+    handler = _StringField(none_ok=True)
+    ap_auth_type = _StringField()
+    status = _IntField()
+    assbackwards = _IntField()
+    proxyreq = _IntField()
+    no_cache = _IntField()
+    no_local_copy = _IntField()
+    used_path_info = _IntField()
+
     # Defaults of a fresh request (class attributes, so creating a request stays cheap).
-    filename = None
-    canonical_filename = None
-    path_info = None
-    status_line = None
-    assbackwards = 0
-    proxyreq = PROXYREQ_NONE
-    handler = None
-    ap_auth_type = None
-    no_cache = 0
-    no_local_copy = 0
-    used_path_info = 2
+    _filename = None
+    _canonical_filename = None
+    _path_info = None
+    _status_line = None
+    _assbackwards = 0
+    _proxyreq = PROXYREQ_NONE
+    _handler = None
+    _ap_auth_type = None
+    _no_cache = 0
+    _no_local_copy = 0
+    _used_path_info = 2
     _status = 200
     _finfo = None
     _chunked = 0
     _content_type = None
-    _content_type_set = 0
+    _type_assigned = 0  # _content_type_set
     _user = None
     _headers_in = None
     _headers_out = None
@@ -117,8 +179,9 @@ class Request:
     _extension = None
     _mtime = 0.0
     _clength = 0
-    _bytes_sent = 0
-    _bytes_queued = 0
+    _bytes_sent = 0  # body bytes that went through a flush
+    _unflushed = 0  # body bytes written since
+    _queued = 0  # _bytes_queued
     _sent_bodyct = 0
     _allowed = 0
     # Body reading state.
@@ -152,12 +215,14 @@ class Request:
     method_number = property(lambda self: METHOD_NUMBERS.get(self._method, M_INVALID))
     header_only = property(lambda self: 1 if self._method == "HEAD" else 0)
     protocol = property(lambda self: self._environ.get("SERVER_PROTOCOL", "HTTP/1.0"))
+
     @property
     def unparsed_uri(self) -> str:
         if self._unparsed_uri is None:
             query = f"?{self.args}" if self.args else ""
             self._unparsed_uri = quote(self.uri, safe="/%:@&=+$,;~!*'()") + query
         return self._unparsed_uri
+
     request_time = property(lambda self: self._request_time)
 
     @property
@@ -172,28 +237,26 @@ class Request:
     def hostname(self) -> str | None:
         host = self._environ.get("HTTP_HOST")
         if not host:
-            return self._environ.get("SERVER_NAME")
+            return None  # no Host: header (HTTP/1.0) and no absolute URI
         if host.startswith("["):
             return host.split("]", 1)[0] + "]"
         return host.rsplit(":", 1)[0].lower() if ":" in host else host.lower()
+
+    def _host_header_port(self) -> int | None:
+        """The port written in the ``Host:`` header, if any."""
+        host = self._environ.get("HTTP_HOST", "")
+        port = host.rpartition("]")[2] if host.startswith("[") else host
+        _, colon, port = port.rpartition(":")
+        return int(port) if colon and port.isdigit() else None
 
     @property
     def parsed_uri(self) -> tuple:
         path, _, fragment = self.unparsed_uri.partition("#")
         path = path.partition("?")[0]
-        return (None, None, None, None, None, None, path or None, self.args, fragment or None)
+        port = self._host_header_port()  # Apache records the Host: port here
+        return (None, None, None, None, None, port, path or None, self.args, fragment or None)
 
     # ---- status, allowed methods, response bookkeeping ----------------------------------------
-
-    @property
-    def status(self) -> int:
-        return self._status
-
-    @status.setter
-    def status(self, value: int) -> None:
-        if not isinstance(value, int):
-            raise TypeError("status must be an integer")
-        self._status = value
 
     allowed = property(lambda self: self._allowed)
     allowed_xmethods = property(lambda self: ())
@@ -217,18 +280,20 @@ class Request:
 
     @chunked.setter
     def chunked(self, value: int) -> None:
-        if type(value) is not int:
+        if not isinstance(value, int):
             raise TypeError("chunked must be a integer")
-        self._chunked = value
+        self._chunked = int(value)
 
     @property
     def content_type(self) -> str | None:
         return self._content_type
 
     @content_type.setter
-    def content_type(self, value: str | None) -> None:
-        self._content_type = _to_str_or_none(value, "content_type")
-        self._content_type_set = 1
+    def content_type(self, value: str) -> None:
+        self._content_type = _apache_string(value)
+        self._type_assigned = 1
+
+    _content_type_set = property(lambda self: self._type_assigned)
 
     @property
     def user(self) -> str | None:
@@ -236,9 +301,7 @@ class Request:
 
     @user.setter
     def user(self, value: str) -> None:
-        if value is None:
-            raise TypeError("user must be a string")
-        self._user = _to_str_or_none(value, "user")
+        self._user = _apache_string(value)
 
     @property
     def finfo(self):
@@ -319,27 +382,52 @@ class Request:
         if isinstance(data, str):
             data = data.encode("utf-8")
         elif not isinstance(data, bytes):
-            data = bytes(data)
+            try:
+                data = memoryview(data).tobytes()
+            except TypeError:
+                raise TypeError(
+                    f"a bytes-like object is required, not '{type(data).__name__}'"
+                ) from None
         if not data:
             return
-        self._bytes_queued += len(data)
-        self._account_sent(len(data))
+        self._queued += len(data)
+        self._unflushed += len(data)
         try:
             self._writer.write(data, bool(flush))
         except OSError:
             raise OSError("Write failed, client closed connection.") from None
+        if flush:
+            self._flushed()
 
     def flush(self) -> None:
         try:
             self._writer.flush()
         except OSError:
             raise OSError("Flush failed, client closed connection.") from None
+        self._flushed()
 
-    def _account_sent(self, count: int) -> None:
-        self._bytes_sent += count
-        self._sent_bodyct = 1
-        if self._prev is not None:
-            self._prev._account_sent(0)
+    def _redirect_chain(self) -> list[Request]:
+        """Every request sharing this response: the first one and its internal redirects."""
+        first = self
+        while first._prev is not None:
+            first = first._prev
+        chain = []
+        while first is not None:
+            chain.append(first)
+            first = first._next
+        return chain
+
+    def _flushed(self) -> None:
+        """Written bytes went to the client: they now count in ``bytes_sent``."""
+        for req in self._redirect_chain():
+            if req._unflushed:
+                req._bytes_sent += req._unflushed
+                req._unflushed = 0
+                req._sent_bodyct = 1
+
+    def _response_done(self) -> None:
+        """The content is complete; as in Apache, the log phase sees all of it as sent."""
+        self._flushed()
 
     def _sent_headers(self) -> None:
         """Called by the writer once headers went out without a Content-Length."""
@@ -347,13 +435,15 @@ class Request:
         if self.proto_num >= 1001 and not self.headers_out.get("Content-Length"):
             self._chunked = 1
 
+    _bytes_queued = property(lambda self: self._queued)
+
     def sendfile(self, path: str, offset: int = 0, len: int = -1) -> int:  # noqa: A002
         try:
             size = os.stat(path).st_size
         except OSError:
             raise OSError("Could not stat file for reading") from None
         if len == -1:
-            len = size  # noqa: A001 - the original sends the whole size, not size - offset
+            len = size  # noqa: A001 - mod_python sends the whole size, not size - offset
         try:
             handle = open(path, "rb")  # noqa: SIM115
         except OSError:
@@ -368,7 +458,6 @@ class Request:
                 self.write(chunk, 0)
                 sent += chunk.__len__()
         self.flush()
-        self._bytes_queued += 0
         return sent
 
     # ---- input ---------------------------------------------------------------------------
@@ -534,17 +623,29 @@ class Request:
         )  # fmt: skip
 
     def allow_methods(self, methods, reset: int = 0) -> None:
-        if isinstance(methods, (str, bytes)) or not hasattr(methods, "__len__"):
+        """ap_allow_methods: the first name replaces the list when ``reset`` is 1."""
+        if isinstance(methods, dict) or not hasattr(type(methods), "__getitem__"):
             raise TypeError("First argument must be a sequence")
-        methods = list(methods)
-        if not methods:
-            return
-        if reset == 1:
+        names = [_apache_string(methods[i]) for i in range(len(methods))]
+        if names and reset == 1:
+            self._allowed_mask = set()
             self._allowed_methods = []
-        for method in methods:
-            method = _to_str_or_none(method, "method")
-            if method not in self._allowed_methods:
-                self._allowed_methods.append(method)
+        for name in names:
+            number = METHOD_NUMBERS.get(name)
+            if number is not None:
+                self._allowed_mask.add(number)
+            elif name not in self._allowed_methods:
+                self._allowed_methods.append(name)
+
+    def _allow_header(self) -> str:
+        """``Allow:`` of a 405/501: the names of the allowed registered methods, then TRACE.
+
+        Extension methods never appear: Apache lists them only with M_INVALID in the mask,
+        which ``allow_methods`` cannot set.
+        """
+        mask = self._allowed_mask
+        names = [name for name in _METHOD_REGISTRY_ORDER if METHOD_NUMBERS[name] in mask]
+        return ",".join([*names, "TRACE"])
 
     # ---- authentication ------------------------------------------------------------------
 
@@ -566,7 +667,6 @@ class Request:
             return None
         user, _, password = decoded.partition(":")
         self._user = user
-        self.ap_auth_type = "Basic"
         return password
 
     def _note_basic_auth_failure(self) -> None:
@@ -576,10 +676,12 @@ class Request:
     # ---- URLs, hosts, environment variables ----------------------------------------------
 
     def construct_url(self, uri: str) -> str:
+        """UseCanonicalName Off: the host and port the client asked for, else the server's."""
         scheme = self._environ.get("wsgi.url_scheme", "http")
-        host = self._vhost.server_name or self._environ.get("SERVER_NAME", "localhost")
-        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-        port = int(self._environ.get("SERVER_PORT") or 0)
+        host = self.hostname or self._vhost.server_name
+        port = self._host_header_port()
+        if port is None:
+            port = self._server.port  # from ServerName; 0 means the scheme's default
         default = 443 if scheme == "https" else 80
         return f"{scheme}://{host}{'' if port in (0, default) else f':{port}'}{uri}"
 
@@ -638,11 +740,6 @@ class Request:
         )
         if path_info:
             env["PATH_INFO"] = path_info
-        if self._prev is not None:
-            # After an internal redirect httpd says where the request came from.
-            if self._prev.args:
-                env["REDIRECT_QUERY_STRING"] = self._prev.args
-            env["REDIRECT_URL"] = self._prev.uri
         self.add_common_vars()
 
     def build_wsgi_env(self) -> dict | None:
@@ -689,7 +786,7 @@ class Request:
         for item in headers:
             if type(item) is not tuple:
                 raise TypeError(f"each header must be a tuple, not a '{type(item).__name__}'")
-        status = _to_str_or_none(status, "status")
+        status = _apache_string(status)
         try:
             code = int(status.split(None, 1)[0])
         except (ValueError, IndexError):
