@@ -370,13 +370,14 @@ class Engine:
         req._next = new
         new._user = req._user
         new._ap_auth_type = req._ap_auth_type
+        # httpd's rename_original_env: the first request's variables come along renamed
+        # REDIRECT_*, plus REDIRECT_STATUS (add_cgi_vars adds REDIRECT_URL/QUERY_STRING).
         env = new.subprocess_env
-        env["REDIRECT_URL"] = req.uri
-        if req.args:
-            env["REDIRECT_QUERY_STRING"] = req.args
+        for name, value in req.subprocess_env.items():
+            env["REDIRECT_" + name] = value
+        env["REDIRECT_STATUS"] = str(redirect_status or req.status)
         if redirect_status:
             # A local ErrorDocument is served with the error's status.
-            env["REDIRECT_STATUS"] = str(redirect_status)
             new.status = redirect_status
         req._writer.active = new
         self._redirect_guard.depth = depth + 1
@@ -445,7 +446,7 @@ def _normalize_uri(uri: str) -> str | None:
             if not segments:
                 return None
             segments.pop()
-        elif segment != ".":
+        elif segment not in (".", ""):  # merged slashes too (MergeSlashes On)
             segments.append(segment)
     trailing = "/" if uri.endswith(("/", "/.", "/..")) and segments else ""
     return "/" + "/".join(segments) + trailing

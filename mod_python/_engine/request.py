@@ -667,6 +667,7 @@ class Request:
             return None
         user, _, password = decoded.partition(":")
         self._user = user
+        self.ap_auth_type = "Basic"
         return password
 
     def _note_basic_auth_failure(self) -> None:
@@ -740,6 +741,11 @@ class Request:
         )
         if path_info:
             env["PATH_INFO"] = path_info
+        if self._prev is not None:
+            # After an internal redirect httpd says where the request came from.
+            if self._prev.args:
+                env["REDIRECT_QUERY_STRING"] = self._prev.args
+            env["REDIRECT_URL"] = self._prev.uri
         self.add_common_vars()
 
     def build_wsgi_env(self) -> dict | None:
