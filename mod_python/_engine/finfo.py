@@ -9,7 +9,12 @@ from .constants import (
     APR_BLK,
     APR_CHR,
     APR_DIR,
-    APR_FINFO_NORM,
+    APR_FINFO_CSIZE,
+    APR_FINFO_IDENT,
+    APR_FINFO_MIN,
+    APR_FINFO_NLINK,
+    APR_FINFO_OWNER,
+    APR_FINFO_PROT,
     APR_LNK,
     APR_NOFILE,
     APR_PIPE,
@@ -23,6 +28,26 @@ _FIELDS = ("fname", "filetype", "valid", "protection", "user", "group", "size", 
 # The legacy sequence order of the FINFO_* indexes.
 _SEQUENCE = ("protection", "inode", "device", "nlink", "user", "group", "size", "atime",
              "mtime", "ctime", "fname", "name")  # fmt: skip
+
+
+# What apr_stat fills in on Unix, whatever was asked for (the name is never filled in).
+_VALID = (
+    APR_FINFO_MIN | APR_FINFO_IDENT | APR_FINFO_NLINK | APR_FINFO_OWNER | APR_FINFO_PROT
+    | APR_FINFO_CSIZE
+)  # fmt: skip
+
+
+def _apr_protection(mode: int) -> int:
+    """APR's permission word: one hex digit each for user, group and world (0o644 -> 0x644),
+    plus 0x8000 setuid, 0x4000 setgid and 0x2000 sticky."""
+    protection = ((mode >> 6) & 7) << 8 | ((mode >> 3) & 7) << 4 | (mode & 7)
+    if mode & stat_module.S_ISUID:
+        protection |= 0x8000
+    if mode & stat_module.S_ISGID:
+        protection |= 0x4000
+    if mode & stat_module.S_ISVTX:
+        protection |= 0x2000
+    return protection
 
 
 def _filetype(mode: int) -> int:
@@ -54,11 +79,10 @@ class finfo:  # noqa: N801 - the type name mod_python reports
         values["filetype"] = APR_NOFILE
         if st is not None:
             values.update(
-                filetype=_filetype(st.st_mode), valid=APR_FINFO_NORM,
-                protection=stat_module.S_IMODE(st.st_mode), user=st.st_uid, group=st.st_gid,
+                filetype=_filetype(st.st_mode), valid=_VALID,
+                protection=_apr_protection(st.st_mode), user=st.st_uid, group=st.st_gid,
                 size=st.st_size, inode=st.st_ino, device=st.st_dev, nlink=st.st_nlink,
                 atime=int(st.st_atime), mtime=int(st.st_mtime), ctime=int(st.st_ctime),
-                name=os.path.basename(fname.rstrip("/")) if fname else None,
             )  # fmt: skip
         object.__setattr__(self, "_values", values)
 
@@ -89,10 +113,10 @@ class finfo:  # noqa: N801 - the type name mod_python reports
 
 
 def stat(fname: str, wanted: int) -> finfo:
-    """``apache.stat``: a missing file is not an error; other failures raise OSError."""
+    """``apache.stat``: a missing file is not an error (and has no fname); others raise OSError."""
     try:
         return finfo(fname, os.stat(fname))
     except (FileNotFoundError, NotADirectoryError):
-        return finfo(fname)
+        return finfo(None)
     except OSError as error:
         raise OSError(error.errno, "apr_stat() failed") from error
