@@ -6,13 +6,28 @@ the environ of that request; ``notes`` and ``keepalives`` therefore cover one re
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 
-from .constants import AP_CONN_CLOSE, AP_CONN_KEEPALIVE, APLOG_ERR
+from .constants import AP_CONN_CLOSE, AP_CONN_KEEPALIVE, APLOG_ERR, APLOG_WARNING
 from .logs import ErrorLog
 from .table import table
 
 _ids = itertools.count(1)
+
+
+def _host_without_port(host: str) -> str:
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class connection:  # noqa: N801 - the type name mod_python reports
@@ -36,12 +51,35 @@ class connection:  # noqa: N801 - the type name mod_python reports
     def client_addr(self) -> tuple[str, int]:
         return (self.client_ip, int(self._environ.get("REMOTE_PORT") or 0))
 
-    remote_ip = client_ip
-    remote_addr = client_addr
+    # httpd 2.4 renamed these; mod_python keeps the old names but warns on every use.
+    @property
+    def remote_ip(self) -> str:
+        self._deprecated("remote_ip", "req.useragent_ip or conn.client_ip")
+        return self.client_ip
+
+    @property
+    def remote_addr(self) -> tuple[str, int]:
+        self._deprecated("remote_addr", "req.useragent_addr or conn.client_addr")
+        return self.client_addr
+
+    def _deprecated(self, name: str, instead: str) -> None:
+        self.log_error(
+            f"mod_python: conn.{name} is deprecated under httpd 2.4; use {instead}", APLOG_WARNING
+        )
 
     @property
     def local_ip(self) -> str:
-        return self._environ.get("SERVER_ADDR") or self._environ.get("SERVER_NAME", "")
+        """The server side's address. WSGI has no standard key for it: SERVER_ADDR when the
+        server gives one, else an address literal in SERVER_NAME or in the Host: header
+        (where the client connected to), else SERVER_NAME as it is."""
+        environ = self._environ
+        if environ.get("SERVER_ADDR"):
+            return environ["SERVER_ADDR"]
+        server_name = environ.get("SERVER_NAME", "")
+        for candidate in (server_name, _host_without_port(environ.get("HTTP_HOST", ""))):
+            if _is_ip_address(candidate):
+                return candidate
+        return server_name
 
     @property
     def local_addr(self) -> tuple[str, int]:
@@ -68,9 +106,9 @@ class connection:  # noqa: N801 - the type name mod_python reports
 
     @keepalive.setter
     def keepalive(self, value: int) -> None:
-        if type(value) is not int:
+        if not isinstance(value, int):
             raise TypeError("keepalive must be a integer")
-        self._keepalive = value
+        self._keepalive = int(value)
 
     @property
     def notes(self) -> table:

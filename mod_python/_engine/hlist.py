@@ -29,9 +29,9 @@ class hlist:  # noqa: N801 - the type name mod_python reports
         return self._directories[self._index]
 
     @property
-    def is_location(self) -> bool | None:
+    def is_location(self) -> int | None:
         entry = self._current()
-        return entry.is_location if entry else None
+        return int(entry.is_location) if entry else None
 
     @property
     def silent(self) -> int | None:

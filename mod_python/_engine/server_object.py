@@ -21,10 +21,11 @@ class server:  # noqa: N801 - the type name mod_python reports
         self._config = table._from_pairs(list(settings.server_directives().items()))
         self._options = table._from_pairs(settings.config.option_items())
         self._restart_time = restart_time or time.time()
-        self.next = None  # the next server record, as httpd chains them
+        self._next = None  # the next server record, as httpd chains them (set by the engine)
 
     # Read-only struct members.
-    defn_name = property(lambda self: self._settings.defn_name)
+    # The main server has no defining file and, without ServerPath, no path: None as in httpd.
+    defn_name = property(lambda self: self._settings.defn_name or None)
     defn_line_number = property(lambda self: self._settings.defn_line_number)
     server_admin = property(lambda self: self._settings.server_admin)
     server_hostname = property(lambda self: self._settings.server_name)
@@ -34,13 +35,14 @@ class server:  # noqa: N801 - the type name mod_python reports
     keep_alive_timeout = property(lambda self: self._settings.keep_alive_timeout)
     keep_alive_max = property(lambda self: self._settings.keep_alive_max)
     keep_alive = property(lambda self: self._settings.keep_alive)
-    path = property(lambda self: self._settings.server_path)
+    path = property(lambda self: self._settings.server_path or None)
     pathlen = property(lambda self: len(self._settings.server_path))
     names = property(lambda self: self._settings.names())
     wild_names = property(lambda self: self._settings.wild_names())
     limit_req_line = property(lambda self: self._settings.limit_req_line)
     limit_req_fieldsize = property(lambda self: self._settings.limit_req_fieldsize)
     limit_req_fields = property(lambda self: self._settings.limit_req_fields)
+    next = property(lambda self: self._next)
     my_generation = property(lambda self: 0)
     restart_time = property(lambda self: self._restart_time)
     _server_rec = property(lambda self: None)
