@@ -1,0 +1,1 @@
+"""Differential tests against the real Apache + mod_python (see conftest.py)."""

@@ -1,0 +1,1 @@
+# a file name with a space

@@ -1,0 +1,1 @@
+# a .py file served through AddHandler
