@@ -10,6 +10,13 @@ are the request notes of those names, inserted as they are (httpd does not escap
 ``{expectation}`` is the opening of the 417 text, which depends on the ``Expect`` header.
 500 and every other status without an entry get the internal-error text (with the server
 admin), as does every number httpd has no status line for.
+
+What the real server showed: the method is quoted by 405, 411, 413 and 501; the Location
+by 301, 302, 303, 307 and 308 (not 305); no page quotes the URI any more; the admin only
+appears in the internal-error text, which 402, 409, 505 and any 1xx/2xx code returned as
+a result get under their own status line, and every number without a line (418, 425, 299,
+599...) gets under the 500 line. ``Connection: close`` follows 400, 408, 411, 413, 414,
+500, 501 and 503 (the number the handler returned, so 299 keeps the connection).
 """
 
 from __future__ import annotations

@@ -44,9 +44,10 @@ def test_every_other_status_gets_the_500_line_and_page(servers):
     assert mismatched == [], servers.logs_tail()
 
 
-@pytest.mark.parametrize("code", [200, 201, 202, 203, 205, 206, 207, 208, 226])
-def test_success_status_returned_as_result_gets_the_error_page(servers, code):
-    # Returning a 2xx code (instead of OK) makes httpd send an error document for it.
+@pytest.mark.parametrize("code", [100, 101, 102, 200, 201, 202, 203, 205, 206, 207, 208, 226])
+def test_1xx_or_2xx_returned_as_result_gets_an_error_page(servers, code):
+    # Returning such a code (instead of OK) makes httpd send an error document for it,
+    # with that status line and the internal-error text.
     ours, _ = servers.assert_same("GET", f"/status?{code}")
     assert b"<title>" in ours.body
 
