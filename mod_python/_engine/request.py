@@ -126,7 +126,11 @@ class Request:
             uri = raw_path.encode("latin-1").decode("utf-8", "surrogateescape") if raw_path else "/"
             uri = environ.get("SCRIPT_NAME", "") + uri
             args = environ.get("QUERY_STRING") or None
-        self._unparsed_uri = environ.get("REQUEST_URI")
+        if prev is None and environ.get("REQUEST_URI"):
+            self._unparsed_uri = environ["REQUEST_URI"]
+        else:  # built on first use from the URI received (a redirect's own URI)
+            self._unparsed_uri = None
+            self._received = (uri, args)
         self._uri = uri  # as received: may hold text a handler could not assign
         self._args = args
         # Mutable per-request state; everything else starts from the class defaults below.
@@ -209,7 +213,10 @@ class Request:
 
     @property
     def the_request(self) -> str:
-        return f"{self._method} {self.unparsed_uri} {self.protocol}"
+        first = self  # an internal redirect keeps the request line of the first request
+        while first._prev is not None:
+            first = first._prev
+        return f"{first._method} {first.unparsed_uri} {first.protocol}"
 
     method = property(lambda self: self._method)
     method_number = property(lambda self: METHOD_NUMBERS.get(self._method, M_INVALID))
@@ -219,8 +226,9 @@ class Request:
     @property
     def unparsed_uri(self) -> str:
         if self._unparsed_uri is None:
-            query = f"?{self.args}" if self.args else ""
-            self._unparsed_uri = quote(self.uri, safe="/%:@&=+$,;~!*'()") + query
+            uri, args = self._received  # not self.uri: handlers may have changed that
+            query = f"?{args}" if args else ""
+            self._unparsed_uri = quote(uri, safe="/%:@&=+$,;~!*'()") + query
         return self._unparsed_uri
 
     request_time = property(lambda self: self._request_time)

@@ -1291,3 +1291,26 @@ def test_wsgi_start_response_reraises_exc_info(in_handler):
         return len(req.headers_out)
 
     assert in_handler(probe).value == 0
+
+
+def test_a_redirected_request_has_its_own_unparsed_uri_and_the_first_request_line(in_handler):
+    seen = []
+
+    def probe(req):
+        if req.prev is None:
+            req.internal_redirect("/probe.py/next?b=2")
+        else:
+            seen.append((req.unparsed_uri, req.the_request, req.uri, req.args))
+
+    in_handler(probe, path="/probe.py?a=1")
+    assert seen == [("/probe.py/next?b=2", "GET /probe.py?a=1 HTTP/1.1", "/probe.py/next", "b=2")]
+
+
+def test_unparsed_uri_is_the_uri_as_received_even_after_uri_changes(in_handler):
+    def probe(req):
+        req.uri = "/changed"
+        return req.unparsed_uri
+
+    # Without REQUEST_URI in the environ, unparsed_uri is rebuilt from PATH_INFO and the query.
+    result = in_handler(probe, path="/probe.py?a=1", environ={"REQUEST_URI": ""})
+    assert result.value == "/probe.py?a=1"
