@@ -117,15 +117,15 @@ class CherootBackend(Backend):
             (options.host, options.port),
             engine,
             numthreads=options.threads,
-            server_name=engine.server_software,
+            server_name=engine.settings.server_name,  # cheroot's SERVER_NAME in the environ
         )
         # Signals are caught before the port opens: from then on a client may see the
         # server up, and a stop request must end in server.stop() (its worker threads
         # would otherwise keep the process alive).
         with _stop_event_on_signals() as stop:
             server.prepare()  # binds and listens: an OSError here means the address is taken
+            serving = threading.Thread(target=server.serve, name="cheroot", daemon=True)
             try:
-                serving = threading.Thread(target=server.serve, name="cheroot", daemon=True)
                 serving.start()
                 ready()
                 # Wake up now and then so a serve loop that died does not leave us waiting.
@@ -133,7 +133,8 @@ class CherootBackend(Backend):
                     pass
             finally:
                 server.stop()
-        serving.join(timeout=10)
+                if serving.is_alive():
+                    serving.join(timeout=10)
         process_cleanups.run_all()
 
 
