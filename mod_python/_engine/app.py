@@ -274,15 +274,25 @@ class Engine:
         if req.finfo.filetype == 2:  # APR_DIR
             req._content_type = DIR_MAGIC_TYPE  # set by mod_mime, not by Python code
             return
-        base = os.path.basename(req.filename)
-        for part in base.split(".")[1:]:
-            ext = "." + part.lower()
-            content_type = config.add_types.get(ext) or self._mime_types.get(ext)
-            if content_type:
-                req._content_type = content_type
-            handler = config.add_handlers.get(ext)
-            if handler is not None:
-                req.handler = handler or None
+        suffix = req.filename.rpartition("/")[2].partition(".")[2].lower()
+        if not suffix:
+            return
+        cache = config.mime_cache
+        found = cache.get(suffix)
+        if found is None:
+            content_type = handler = None
+            for part in suffix.split("."):
+                ext = "." + part
+                content_type = (
+                    config.add_types.get(ext) or self._mime_types.get(ext) or content_type
+                )
+                handler = config.add_handlers.get(ext, handler)
+            found = cache[suffix] = (content_type, handler)
+        content_type, handler = found
+        if content_type:
+            req._content_type = content_type
+        if handler is not None:
+            req.handler = handler or None
 
     def _directory_fixup(self, req: Request, config) -> int:
         """mod_dir: a directory URL without "/" is redirected; with one, DirectoryIndex."""
@@ -397,30 +407,21 @@ class Engine:
 
     def _cleanups(self, req: Request) -> None:
         """req.register_cleanup callables (last first), then PythonCleanupHandler, per request."""
-        chain = []
-        while req is not None:
-            chain.append(req)
-            req = req._next
+        chain = [req]
+        while chain[-1]._next is not None:
+            chain.append(chain[-1]._next)
         for current in reversed(chain):
-            for callable, data, interpreter in reversed(current._cleanups):  # noqa: A001
+            for function, data, interpreter in reversed(current._cleanups):
                 try:
                     with running_in(interpreter):
-                        callable(data)
+                        function(data)
                 except Exception as error:  # noqa: BLE001 - only logged, as Apache does
-                    current.log_error(f"python_cleanup: Error calling cleanup object {callable}")
+                    current.log_error(f"python_cleanup: Error calling cleanup object {function}")
                     current.log_error(f"    {type(error).__name__}: {error}")
             config = current._config or current._vhost.config
             if self.phases.has_handlers(current, "PythonCleanupHandler", config):
-                debug = config.debug
                 try:
-                    config_without_debug = config
-                    if debug:
-                        from dataclasses import replace
-
-                        config_without_debug = replace(
-                            config, directives={**config.directives, "PythonDebug": "0"}
-                        )
-                    self.phases.run(current, "PythonCleanupHandler", config_without_debug)
+                    self.phases.run(current, "PythonCleanupHandler", config)
                 except Exception as error:  # noqa: BLE001
                     report_error(error, current, "PythonCleanupHandler")
 

@@ -71,20 +71,31 @@ def _filetype(mode: int) -> int:
 class finfo:  # noqa: N801 - the type name mod_python reports
     """Read-only file information; ``None`` fields when nothing exists at ``fname``."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_fname", "_st", "_values", "filetype")
 
     def __init__(self, fname: str | None = None, st: os.stat_result | None = None):
-        values = dict.fromkeys(_FIELDS)
-        values["fname"] = fname
-        values["filetype"] = APR_NOFILE
-        if st is not None:
-            values.update(
-                filetype=_filetype(st.st_mode), valid=_VALID,
-                protection=_apr_protection(st.st_mode), user=st.st_uid, group=st.st_gid,
-                size=st.st_size, inode=st.st_ino, device=st.st_dev, nlink=st.st_nlink,
-                atime=int(st.st_atime), mtime=int(st.st_mtime), ctime=int(st.st_ctime),
-            )  # fmt: skip
-        object.__setattr__(self, "_values", values)
+        set_field = object.__setattr__
+        set_field(self, "_fname", fname)
+        set_field(self, "_st", st)
+        set_field(self, "_values", None)  # the other fields, computed on first use
+        set_field(self, "filetype", APR_NOFILE if st is None else _filetype(st.st_mode))
+
+    def _fields(self) -> dict:
+        values = self._values
+        if values is None:
+            values = dict.fromkeys(_FIELDS)
+            values["fname"] = self._fname
+            values["filetype"] = self.filetype
+            st = self._st
+            if st is not None:
+                values.update(
+                    valid=_VALID, protection=_apr_protection(st.st_mode), user=st.st_uid,
+                    group=st.st_gid, size=st.st_size, inode=st.st_ino, device=st.st_dev,
+                    nlink=st.st_nlink, atime=int(st.st_atime), mtime=int(st.st_mtime),
+                    ctime=int(st.st_ctime),
+                )  # fmt: skip
+            object.__setattr__(self, "_values", values)
+        return values
 
     @classmethod
     def of(cls, path: str) -> finfo:
@@ -96,7 +107,7 @@ class finfo:  # noqa: N801 - the type name mod_python reports
 
     def __getattr__(self, name: str):
         try:
-            return self._values[name]
+            return self._fields()[name]
         except KeyError:
             raise AttributeError(f"class 'mp_finfo' has no attribute '{name}'") from None
 
@@ -106,10 +117,11 @@ class finfo:  # noqa: N801 - the type name mod_python reports
     def __getitem__(self, index: int):
         if not 0 <= index < len(_SEQUENCE):
             raise IndexError("tuple index out of range")
-        return self._values[_SEQUENCE[index]]
+        return self._fields()[_SEQUENCE[index]]
 
     def __repr__(self) -> str:
-        return "{" + ", ".join(f"'{k}': {self._values[k]!r}" for k in _FIELDS) + "}"
+        values = self._fields()
+        return "{" + ", ".join(f"'{k}': {values[k]!r}" for k in _FIELDS) + "}"
 
 
 def stat(fname: str, wanted: int) -> finfo:

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import ModuleType
 
 MAIN_INTERPRETER = "main_interpreter"
@@ -80,12 +78,20 @@ def current_interpreter() -> Interpreter:
     return _current.get()
 
 
-@contextmanager
-def running_in(name: str) -> Iterator[Interpreter]:
-    """Make interpreter ``name`` current for the block; the previous one is restored after."""
-    interpreter = get_interpreter(name)
-    token = _current.set(interpreter)
-    try:
-        yield interpreter
-    finally:
-        _current.reset(token)
+class running_in:  # noqa: N801 - used as a function: ``with running_in(name):``
+    """Make interpreter ``name`` current for the block; the previous one is restored after.
+
+    A class rather than a generator-based context manager: it runs twice per request.
+    """
+
+    __slots__ = ("_interpreter", "_token")
+
+    def __init__(self, name: str) -> None:
+        self._interpreter = get_interpreter(name)
+
+    def __enter__(self) -> Interpreter:
+        self._token = _current.set(self._interpreter)
+        return self._interpreter
+
+    def __exit__(self, *exc_info) -> None:
+        _current.reset(self._token)

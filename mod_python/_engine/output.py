@@ -118,13 +118,16 @@ def keep_unread_body(req) -> None:
     environ["mod_python.body_kept"] = True
 
 
+_NO_NAMES: frozenset[str] = frozenset()
+
+
 def response_headers(req, content_length: int | None, server_header: str) -> list[tuple[str, str]]:
     """Apache's header merge: err_headers_out then headers_out, then type and length."""
     headers: list[tuple[str, str]] = []
-    for table in (req.headers_out, req.err_headers_out):
+    for table in (req._headers_out, req._err_headers_out):
         if table:
             headers.extend(table._header_items())
-    lowered = {name.lower() for name, _ in headers}
+    lowered = {name.lower() for name, _ in headers} if headers else _NO_NAMES
     content_type = req.content_type
     headers = [(n, v) for n, v in headers if n.lower() not in ("content-type", "content-length")]
     body_allowed = req.status not in (204, 304)  # httpd sends neither type nor length
@@ -144,7 +147,9 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
         headers.append(("Connection", "close"))
     if "server" not in lowered:
         headers.append(("Server", server_header))
-    return [(_latin1(n), _latin1(v)) for n, v in headers]
+    return [
+        (n if n.isascii() else _latin1(n), v if v.isascii() else _latin1(v)) for n, v in headers
+    ]
 
 
 def _latin1(text: str) -> str:

@@ -196,7 +196,9 @@ class PhaseRunner:
                     break
                 cursor.next()
         except Exception as error:  # noqa: BLE001 - every handler error goes to the reporter
-            return report_error(error, req, phase, spec or "N/A", debug)
+            # Cleanup errors are only logged, even with PythonDebug On (SPEC 1.3 row 12).
+            show_client = debug and phase != "PythonCleanupHandler"
+            return report_error(error, req, phase, spec or "N/A", show_client)
         return result
 
     def add_dynamic_handler(self, req, phase: str, handler: str, directory: str | None) -> None:

@@ -427,7 +427,8 @@ class Request:
 
     def _flushed(self) -> None:
         """Written bytes went to the client: they now count in ``bytes_sent``."""
-        for req in self._redirect_chain():
+        chain = (self,) if self._prev is None and self._next is None else self._redirect_chain()
+        for req in chain:
             if req._unflushed:
                 req._bytes_sent += req._unflushed
                 req._unflushed = 0
@@ -440,7 +441,8 @@ class Request:
     def _sent_headers(self) -> None:
         """Called by the writer once headers went out without a Content-Length."""
         self._sent_bodyct = 1
-        if self.proto_num >= 1001 and not self.headers_out.get("Content-Length"):
+        headers = self._headers_out
+        if (headers is None or not headers.get("Content-Length")) and self.proto_num >= 1001:
             self._chunked = 1
 
     _bytes_queued = property(lambda self: self._queued)

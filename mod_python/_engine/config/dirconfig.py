@@ -105,6 +105,11 @@ class DirConfig:
         """Phases with a handler list (plain or ``| .ext``): the others cost one lookup."""
         return frozenset(key.partition(".")[0] for key in self.handlers)
 
+    @cached_property
+    def mime_cache(self) -> dict[str, tuple[str | None, str | None]]:
+        """mod_mime's answer per file-name suffix (content type, handler), filled as met."""
+        return {}
+
     def option_items(self) -> list[tuple[str, str]]:
         return list(self.options_table.values())
 
