@@ -32,8 +32,6 @@ PROCESSES_VARIABLE = "MOD_PYTHON_PROCESSES"
 THREADS_VARIABLE = "MOD_PYTHON_THREADS"
 DEFINES_VARIABLE = "MOD_PYTHON_DEFINES"
 
-_NOT_A_FILE_LOG = ("", "stderr", "/dev/stderr")
-
 
 def load_settings(config_path: str, defines: Iterable[str] | None = None) -> ServerSettings:
     """Parse ``config_path`` into the server model, with server-root-relative paths resolved.
@@ -43,28 +41,7 @@ def load_settings(config_path: str, defines: Iterable[str] | None = None) -> Ser
     """
     config_path = os.path.abspath(config_path)
     settings = load_config_file(config_path, set(defines or ()))
-    _resolve_server_relative_paths(settings, os.path.dirname(config_path))
     return settings
-
-
-def _resolve_server_relative_paths(settings: ServerSettings, config_directory: str) -> None:
-    """Relative DocumentRoot and ErrorLog are relative to ServerRoot, as in Apache.
-
-    With no ServerRoot, the config file's directory stands in for httpd's compiled-in
-    root (and a relative ServerRoot is taken from there too), so a site's config works from
-    any working directory. Already-absolute paths are left alone.
-    """
-    for record in [settings, *settings.vhosts]:
-        root = record.server_root or config_directory
-        if not os.path.isabs(root):
-            root = os.path.join(config_directory, root)
-        root = os.path.normpath(root)
-        if record.document_root and not os.path.isabs(record.document_root):
-            record.document_root = os.path.normpath(os.path.join(root, record.document_root))
-        log = record.error_log
-        if log not in _NOT_A_FILE_LOG and not log.startswith(("|", "syslog")):
-            if not os.path.isabs(log):
-                record.error_log = os.path.normpath(os.path.join(root, log))
 
 
 def build_engine(config_path: str, defines: Iterable[str] | None = None) -> Engine:

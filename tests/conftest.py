@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import itertools
-import socket
 import sys
 import textwrap
 import threading
 from dataclasses import dataclass, field
 
 import pytest
+from serving import free_port
 
 from mod_python._engine.app import Engine
 
@@ -131,12 +131,6 @@ def make_site(tmp_path):
         return Site(tmp_path / f"site{next(counter)}", conf, files or {}, io.StringIO())
 
     return build
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -23,6 +23,13 @@ START_DEADLINE = 60.0  # seconds; generous for a loaded CI machine, only spent o
 STOP_DEADLINE = 20.0
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def mod_python_command(*args: str) -> list[str]:
     """The ``mod_python`` console script, run from this checkout."""
     return [sys.executable, "-m", "mod_python.cli", *args]

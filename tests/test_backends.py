@@ -11,8 +11,7 @@ import time
 import wsgiref.util
 
 import pytest
-from conftest import free_port
-from serving import ServerProcess, child_environment, mod_python_command
+from serving import ServerProcess, child_environment, free_port, mod_python_command
 
 from mod_python import wsgi_entry
 from mod_python._engine import process_model

@@ -8,8 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import free_port
-from serving import EXAMPLES_CONF, ServerProcess, child_environment, mod_python_command
+from serving import EXAMPLES_CONF, ServerProcess, child_environment, free_port, mod_python_command
 
 from mod_python import version
 from mod_python.backends import ServeOptions

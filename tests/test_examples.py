@@ -11,8 +11,7 @@ import signal
 import sys
 
 import pytest
-from conftest import free_port
-from serving import EXAMPLES_CONF, ServerProcess, child_environment, mod_python_command
+from serving import EXAMPLES_CONF, ServerProcess, child_environment, free_port, mod_python_command
 
 from mod_python.cli import listen_address
 from mod_python.wsgi_entry import load_settings

@@ -406,9 +406,35 @@ def load_config_text(
 
 
 def load_config_file(path: str, defines=None) -> ServerSettings:
+    path = os.path.abspath(path)
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    return load_config_text(text, path, defines, os.path.dirname(os.path.abspath(path)))
+    settings = load_config_text(text, path, defines, os.path.dirname(path))
+    resolve_server_relative_paths(settings, os.path.dirname(path))
+    return settings
+
+
+_NOT_A_FILE_LOG = ("", "stderr", "/dev/stderr")
+
+
+def resolve_server_relative_paths(settings: ServerSettings, config_directory: str) -> None:
+    """Relative DocumentRoot and ErrorLog are relative to ServerRoot, as in Apache.
+
+    With no ServerRoot, the config file's directory stands in for httpd's compiled-in
+    root (and a relative ServerRoot is taken from there too), so a site's config works from
+    any working directory. Already-absolute paths are left alone.
+    """
+    for record in [settings, *settings.vhosts]:
+        root = record.server_root or config_directory
+        if not os.path.isabs(root):
+            root = os.path.join(config_directory, root)
+        root = os.path.normpath(root)
+        if record.document_root and not os.path.isabs(record.document_root):
+            record.document_root = os.path.normpath(os.path.join(root, record.document_root))
+        log = record.error_log
+        if log not in _NOT_A_FILE_LOG and not log.startswith(("|", "syslog")):
+            if not os.path.isabs(log):
+                record.error_log = os.path.normpath(os.path.join(root, log))
 
 
 __all__ = ["ConfigError", "ServerSettings", "Section", "load_config_text", "load_config_file"]
