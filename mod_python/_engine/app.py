@@ -147,6 +147,10 @@ class Engine:
             self._serve(req)
         except ClientGone:
             pass
+        except Exception as error:  # noqa: BLE001 - an engine fault must not reach the client raw
+            report_error(error, req, "mod_python", "engine")
+            if not writer.headers_sent:
+                self._die(writer.active, HTTP_INTERNAL_SERVER_ERROR)
         finally:
             final = req
             while final._next is not None:

@@ -207,3 +207,20 @@ def test_location_handler_sees_no_filename(make_site):
         },
     )
     assert site.get("/app/x/y").text == "(None, None, None)"
+
+
+def test_a_fault_inside_the_engine_answers_with_the_500_page_not_a_traceback(
+    make_site, monkeypatch
+):
+    site = make_site("", {"page.html": "x"})
+    from mod_python._engine import app
+
+    def broken(req):
+        raise RuntimeError("engine fault <secret>")
+
+    monkeypatch.setattr(app, "_map_to_storage", broken)
+    response = site.get("/page.html")
+    assert response.status == 500
+    assert b"<title>500 Internal Server Error</title>" in response.body
+    assert b"secret" not in response.body
+    assert "RuntimeError: engine fault <secret>" in site.error_log
