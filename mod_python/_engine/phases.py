@@ -8,7 +8,6 @@ handlers added at run time), chooses the interpreter and runs the handlers in it
 from __future__ import annotations
 
 import os
-import sys
 
 from .config.dirconfig import HandlerEntry
 from .constants import DECLINED, HTTP_INTERNAL_SERVER_ERROR, OK, PHASE_DEFAULT_FUNCTIONS
@@ -211,8 +210,3 @@ class PhaseRunner:
             req._hlist._append(entry, directory)
         else:
             req._dynamic_handlers.setdefault(phase, []).append((entry, directory))
-
-
-def ensure_sys_argv() -> None:
-    """Interpreters created by mod_python see ``sys.argv == ['mod_python']``."""
-    sys.argv = ["mod_python"]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from email.utils import formatdate
-
 from .constants import (
     APR_DIR,
     APR_NOFILE,
@@ -33,12 +30,11 @@ def serve_static(req) -> int:
     if req.method not in ("GET", "HEAD", "POST"):  # httpd's default handler serves POST too
         req.allow_methods(["OPTIONS", "HEAD", "GET", "POST"], reset=1)
         return HTTP_METHOD_NOT_ALLOWED
-    req.update_mtime(float(os.stat(req.filename).st_mtime))
+    req.update_mtime(info._st.st_mtime)  # the stat result the directory walk made
     req.set_last_modified()
-    size = info.size
-    mtime_usec = int(os.stat(req.filename).st_mtime * 1_000_000)
-    req.headers_out["ETag"] = f'"{size:x}-{mtime_usec:x}"'
+    req.set_etag()
     req.headers_out["Accept-Ranges"] = "bytes"
+    size = info.size
     condition = req.meets_conditions()
     if condition != OK:
         return condition
@@ -52,7 +48,3 @@ def serve_static(req) -> int:
                 break
             req.write(chunk, stream)
     return OK
-
-
-def last_modified(seconds: float) -> str:
-    return formatdate(seconds, usegmt=True)

@@ -39,7 +39,3 @@ def status_line_for(status: int, status_line: str | None = None) -> str:
         return status_line
     # httpd answers a status it has no reason phrase for with the 500 line.
     return _LINES.get(status) or _LINES[500]
-
-
-def reason(status: int) -> str:
-    return REASONS.get(status, "")

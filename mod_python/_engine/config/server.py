@@ -47,15 +47,6 @@ class Section:
             return fnmatch.fnmatchcase(candidate, prefix)
         return directory.startswith(prefix)
 
-    def resolved_directory(self, directory: str) -> str:
-        """The shortest prefix of ``directory`` this wildcard/regex section matches (SPEC 1.2)."""
-        parts = directory.rstrip("/").split("/")
-        for count in range(1, len(parts) + 1):
-            candidate = "/".join(parts[:count]) + "/"
-            if self.matches_directory(candidate):
-                return candidate
-        return directory
-
     def matches_file(self, basename: str) -> bool:
         if self.regex is not None:
             return self.regex.search(basename) is not None
