@@ -213,6 +213,7 @@ for _name, _attr, _convert in (
     ("LimitRequestFieldSize", "limit_req_fieldsize", int),
     ("LimitRequestFields", "limit_req_fields", int),
     ("TypesConfig", "types_config", str),
+    ("PidFile", "pid_file", str),
 ):
     directive(_name, SERVER_ONLY, 1, 1)(_server_attr(_attr, _convert))
 
@@ -225,6 +226,22 @@ def _server_alias(node: Directive, scope: SectionScope) -> None:
 @directive("Listen", SERVER_ONLY, min_args=1, max_args=2)
 def _listen(node: Directive, scope: SectionScope) -> None:
     scope.server.listen.append(node.args[0])
+
+
+@directive("LogFormat", SERVER_ONLY, min_args=1, max_args=2)
+def _log_format(node: Directive, scope: SectionScope) -> None:
+    nickname = node.args[1] if len(node.args) > 1 else ""  # "" = TransferLog's format
+    scope.server.log_formats[nickname] = node.args[0]
+
+
+@directive("CustomLog", SERVER_ONLY, min_args=2, max_args=3)
+def _custom_log(node: Directive, scope: SectionScope) -> None:
+    scope.server.custom_logs.append((node.args[0], node.args[1]))
+
+
+@directive("TransferLog", SERVER_ONLY, min_args=1, max_args=1)
+def _transfer_log(node: Directive, scope: SectionScope) -> None:
+    scope.server.custom_logs.append((node.args[0], ""))
 
 
 @directive("SetHandler", min_args=1, max_args=1)
@@ -374,8 +391,8 @@ def _ignored(node: Directive, scope: SectionScope) -> None:
 
 
 for _name in (
-    "LoadModule", "User", "Group", "PidFile", "Mutex", "DefaultRuntimeDir", "ServerTokens",
-    "ServerSignature", "LogFormat", "CustomLog", "StartServers", "MinSpareServers",
+    "LoadModule", "User", "Group", "Mutex", "DefaultRuntimeDir", "ServerTokens",
+    "ServerSignature", "StartServers", "MinSpareServers",
     "MaxSpareServers", "ServerLimit", "MaxRequestWorkers", "MaxClients", "MaxConnectionsPerChild",
     "MaxRequestsPerChild", "ThreadLimit", "ThreadsPerChild", "MinSpareThreads", "MaxSpareThreads",
     "HostnameLookups", "UseCanonicalName", "AddDefaultCharset", "AccessFileName", "EnableSendfile",

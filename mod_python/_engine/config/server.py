@@ -21,6 +21,19 @@ _SERVER_LEVEL_DIRECTIVES = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ConfigWarning:
+    """A directive we accept but whose effect differs from Apache's, located at file:line."""
+
+    file: str
+    line: int
+    directive: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.directive}: {self.message}"
+
+
 @dataclass
 class Section:
     """A <Directory>, <Files> or <Location> section (plain, wildcard or regex)."""
@@ -88,6 +101,14 @@ class ServerSettings:
     addresses: list[str] = field(default_factory=list)  # <VirtualHost addr ...>
     connection_handler: str | None = None
     python_imports: list[tuple[str, str]] = field(default_factory=list)
+    pid_file: str = "logs/httpd.pid"
+    # mod_log_config: LogFormat nicknames -> format, and CustomLog (target, format) pairs.
+    log_formats: dict[str, str] = field(default_factory=dict)
+    custom_logs: list[tuple[str, str]] = field(default_factory=list)
+    # LoadModule names (e.g. "python_module") and file names, for <IfModule>.
+    loaded_modules: set[str] = field(default_factory=set)
+    # Accepted directives whose effect we do not reproduce: reported at start and by `check`.
+    warnings: list[ConfigWarning] = field(default_factory=list)
     is_virtual: int = 0
     defn_name: str = ""
     defn_line_number: int = 0
@@ -354,11 +375,15 @@ class ConfigBuilder:
         defaults = ServerSettings()
         for name in ("server_admin", "server_root", "document_root", "error_log", "log_level",
                      "timeout", "keep_alive_timeout", "keep_alive_max", "keep_alive",
-                     "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "types_config"):  # fmt: skip
+                     "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "types_config",
+                     "pid_file"):  # fmt: skip
             if getattr(vhost, name) == getattr(defaults, name):
                 setattr(vhost, name, getattr(main, name))
         if not vhost.server_name:
             vhost.server_name = main.server_name
+        vhost.log_formats = {**main.log_formats, **vhost.log_formats}
+        if not vhost.custom_logs:  # a vhost with its own CustomLog does not log to main's
+            vhost.custom_logs = list(main.custom_logs)
         vhost.config = main.config.merged_with(vhost.config)
         # Main-server sections apply inside the vhost, before the vhost's own.
         vhost.sections = main.sections + vhost.sections
@@ -422,6 +447,8 @@ def resolve_server_relative_paths(settings: ServerSettings, config_directory: st
         root = os.path.normpath(root)
         if record.document_root and not os.path.isabs(record.document_root):
             record.document_root = os.path.normpath(os.path.join(root, record.document_root))
+        if record.pid_file and not os.path.isabs(record.pid_file):
+            record.pid_file = os.path.normpath(os.path.join(root, record.pid_file))
         log = record.error_log
         if log not in _NOT_A_FILE_LOG and not log.startswith(("|", "syslog")):
             if not os.path.isabs(log):
