@@ -242,10 +242,15 @@ def _is_wildcard(path: str) -> bool:
 class ConfigBuilder:
     """Applies a parsed directive tree to a ServerSettings, using the registry."""
 
-    def __init__(self, defines: set[str] | None = None, base_dir: str | None = None):
+    def __init__(self, defines: set[str] | None = None, base_dir: str | None = None,
+                 collect_errors: bool = False):  # fmt: skip
         self.defines = set(defines or ())
         self.base_dir = base_dir
         self._order = 0
+        # With collect_errors, a bad directive is recorded here and the build goes on, so
+        # `mod_python check` can list every problem; otherwise the first one is raised.
+        self.collect_errors = collect_errors
+        self.errors: list[ConfigError] = []
 
     def build(self, tree: list[Directive], main: ServerSettings | None = None) -> ServerSettings:
         main = main or ServerSettings()
@@ -263,10 +268,15 @@ class ConfigBuilder:
         self, nodes: list[Directive], server: ServerSettings, scope: SectionScope
     ) -> None:
         for node in nodes:
-            if node.children is not None:
-                self._container(node, server, scope)
-            else:
-                self._directive(node, scope)
+            try:
+                if node.children is not None:
+                    self._container(node, server, scope)
+                else:
+                    self._directive(node, scope)
+            except ConfigError as error:
+                if not self.collect_errors:
+                    raise
+                self.errors.append(error)
 
     def _directive(self, node: Directive, scope: SectionScope) -> None:
         if node.key == "define":
@@ -430,6 +440,30 @@ def load_config_file(path: str, defines=None) -> ServerSettings:
     return settings
 
 
+def check_config_file(
+    path: str, defines=None
+) -> tuple[ServerSettings | None, list[ConfigError], list[ConfigWarning]]:
+    """Every problem of a config file: (settings or None, errors, warnings).
+
+    A syntax error (unclosed section, unreadable file) stops at once and gives no settings;
+    a bad directive is recorded and the rest of the file is still checked.
+    """
+    path = os.path.abspath(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = parse_config(handle.read(), path)
+    except OSError as error:
+        return None, [ConfigError(f"cannot read: {error.strerror}", path)], []
+    except UnicodeDecodeError as error:
+        return None, [ConfigError(f"not UTF-8 text: {error}", path)], []
+    except ConfigError as error:
+        return None, [error], []
+    builder = ConfigBuilder(defines, os.path.dirname(path), collect_errors=True)
+    settings = builder.build(tree)
+    resolve_server_relative_paths(settings, os.path.dirname(path))
+    return settings, builder.errors, list(settings.warnings)
+
+
 _NOT_A_FILE_LOG = ("", "stderr", "/dev/stderr")
 
 
@@ -455,4 +489,7 @@ def resolve_server_relative_paths(settings: ServerSettings, config_directory: st
                 record.error_log = os.path.normpath(os.path.join(root, log))
 
 
-__all__ = ["ConfigError", "ServerSettings", "Section", "load_config_text", "load_config_file"]
+__all__ = [
+    "ConfigError", "ConfigWarning", "ServerSettings", "Section", "load_config_text",
+    "load_config_file", "check_config_file",
+]  # fmt: skip
