@@ -224,12 +224,12 @@ class Engine:
         status = phases.run(req, "PythonAccessHandler", config)
         if status not in (OK, DECLINED):
             return status
-        if config.access == "denied":
+        if _all_denied(config):
             req.log_error(
                 f"AH01630: client denied by server configuration: {req.filename or req.uri}"
             )
             return HTTP_FORBIDDEN
-        if config.auth_type and config.requires:
+        if config.auth_type and _needs_user(config):
             status = self._authenticate(req, config)
             if status != OK:
                 return status
@@ -430,9 +430,22 @@ class Engine:
                     report_error(error, current, "PythonCleanupHandler")
 
 
+def _all_denied(config) -> bool:
+    return any(
+        getattr(rule, "words", ())[:2] == ("all", "denied") for rule in config.requires or ()
+    )
+
+
+def _needs_user(config) -> bool:
+    return any(
+        getattr(rule, "words", ("all",))[0].lower() != "all" for rule in config.requires or ()
+    )
+
+
 def _builtin_authz(req: Request, config) -> int:
     """mod_authz_user: ``Require valid-user`` and ``Require user NAME ...``."""
-    for words in config.requires or ():
+    for rule in config.requires or ():
+        words = rule.words
         kind = words[0].lower()
         if kind == "valid-user" and req.user is not None:
             return OK

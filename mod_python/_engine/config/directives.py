@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..constants import PHASE_DEFAULT_FUNCTIONS
-from .dirconfig import DirConfig, FilterEntry, HandlerEntry
+from .dirconfig import DirConfig, FilterEntry, HandlerEntry, RequireRule
 from .parser import Directive
 
 # Where a directive may appear (Apache's RSRC_CONF / OR_ALL / ACCESS_CONF groups).
@@ -34,6 +34,14 @@ class SectionScope:
     is_location: bool = False
     directory_pattern: re.Pattern | None = None
     server: object = None  # the ServerSettings being built (for server-level directives)
+    # Inside <Limit m ...> / <LimitExcept m ...>: (methods, is_except); Require honours it.
+    limit: tuple[frozenset[str], bool] | None = None
+    # Inside <RequireAll>/<RequireAny>/<RequireNone>: where Require rules are collected.
+    require_sink: list | None = None
+    # In a .htaccess file: the AllowOverride classes in force there, and where its <Files>
+    # sections go.
+    overrides: frozenset[str] | None = None
+    files_sink: list | None = None
 
 
 @dataclass(frozen=True)
@@ -43,15 +51,20 @@ class DirectiveSpec:
     apply: Callable[[Directive, SectionScope], None]
     min_args: int = 0
     max_args: int | None = None
+    # The AllowOverride class a .htaccess needs for it ("all" = any class will do), or None.
+    override: str | None = "all"
+    # Set for directives accepted without their effect: reported at start and by `check`.
+    warning: str | None = None
 
 
 REGISTRY: dict[str, DirectiveSpec] = {}
 
 
-def directive(name: str, contexts=ANYWHERE, min_args: int = 0, max_args: int | None = None):
+def directive(name: str, contexts=ANYWHERE, min_args: int = 0, max_args: int | None = None,
+              override: str | None = "all", warning: str | None = None):  # fmt: skip
     def register(function):
         REGISTRY[name.lower()] = DirectiveSpec(
-            name, frozenset(contexts), function, min_args, max_args
+            name, frozenset(contexts), function, min_args, max_args, override, warning
         )
         return function
 
@@ -322,13 +335,20 @@ def _auth_name(node: Directive, scope: SectionScope) -> None:
     scope.config.auth_name = node.args[0]
 
 
-@directive("Require", min_args=1)
+@directive("Require", SERVER_AND_SECTIONS | {HTACCESS}, min_args=1, override="authconfig")
 def _require(node: Directive, scope: SectionScope) -> None:
     words = tuple(node.args)
-    if words[0].lower() == "all" and len(words) == 2 and words[1].lower() in ("granted", "denied"):
-        scope.config.access = words[1].lower()
-        return
-    scope.config.requires = (scope.config.requires or ()) + (words,)
+    negate = words[0].lower() == "not"
+    if negate:
+        words = words[1:]
+        if not words or scope.require_sink is None:
+            raise node.error("negative Require directive has no effect outside <RequireAll> "
+                             "or <RequireNone>")  # fmt: skip
+    rule = RequireRule(words, negate, scope.limit)
+    if scope.require_sink is not None:
+        scope.require_sink.append(rule)
+    else:
+        scope.config.requires = (scope.config.requires or ()) + (rule,)
 
 
 @directive("DirectoryIndex", min_args=1)
@@ -386,12 +406,23 @@ def _limit_request_body(node: Directive, scope: SectionScope) -> None:
         raise node.error(f"{node.args[0]!r} is not a number of bytes") from None
 
 
+def _read_by_builder(node: Directive, scope: SectionScope) -> None:
+    """Define, Include, LoadModule ...: the config builder acts on these itself."""
+
+
+directive("Define", SERVER_AND_SECTIONS, 1, 2, override=None)(_read_by_builder)
+directive("UnDefine", SERVER_AND_SECTIONS, 1, 1, override=None)(_read_by_builder)
+directive("Include", SERVER_AND_SECTIONS, 1, 1, override=None)(_read_by_builder)
+directive("IncludeOptional", SERVER_AND_SECTIONS, 1, 1, override=None)(_read_by_builder)
+directive("LoadModule", SERVER_ONLY, 2, 2, override=None)(_read_by_builder)
+
+
 def _ignored(node: Directive, scope: SectionScope) -> None:
     """Directives of httpd's process model and modules we do not need: accepted, no effect."""
 
 
 for _name in (
-    "LoadModule", "User", "Group", "Mutex", "DefaultRuntimeDir", "ServerTokens",
+    "User", "Group", "Mutex", "DefaultRuntimeDir", "ServerTokens",
     "ServerSignature", "StartServers", "MinSpareServers",
     "MaxSpareServers", "ServerLimit", "MaxRequestWorkers", "MaxClients", "MaxConnectionsPerChild",
     "MaxRequestsPerChild", "ThreadLimit", "ThreadsPerChild", "MinSpareThreads", "MaxSpareThreads",

@@ -5,14 +5,11 @@ per-request configuration, computed once per distinct set of matching sections.
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 import threading
 from dataclasses import dataclass, field
 
 from .dirconfig import DirConfig
-from .directives import REGISTRY, SECTION, SERVER, SectionScope
-from .parser import ConfigError, Directive, parse_config
 
 # Directives of mod_python copied into the *server* config when set outside sections (SPEC 1.2).
 _SERVER_LEVEL_DIRECTIVES = (
@@ -207,6 +204,10 @@ class ServerSettings:
             self._merge_cache[key] = merged
         return merged
 
+    def section_owning(self, config: DirConfig) -> Section | None:
+        """The section whose own (unmerged) config is ``config``."""
+        return next((s for s in self.sections if s.config is config), None)
+
     def section_for(self, order: int) -> Section:
         return self._section_by_order[order]
 
@@ -225,271 +226,16 @@ class ServerSettings:
             vhost.finish()
 
 
-_CONTAINER_KINDS = {
-    "directory": ("directory", False),
-    "directorymatch": ("directory", True),
-    "files": ("files", False),
-    "filesmatch": ("files", True),
-    "location": ("location", False),
-    "locationmatch": ("location", True),
-}
-
-
-def _is_wildcard(path: str) -> bool:
-    return any(ch in path for ch in "*?[")
-
-
-class ConfigBuilder:
-    """Applies a parsed directive tree to a ServerSettings, using the registry."""
-
-    def __init__(self, defines: set[str] | None = None, base_dir: str | None = None,
-                 collect_errors: bool = False):  # fmt: skip
-        self.defines = set(defines or ())
-        self.base_dir = base_dir
-        self._order = 0
-        # With collect_errors, a bad directive is recorded here and the build goes on, so
-        # `mod_python check` can list every problem; otherwise the first one is raised.
-        self.collect_errors = collect_errors
-        self.errors: list[ConfigError] = []
-
-    def build(self, tree: list[Directive], main: ServerSettings | None = None) -> ServerSettings:
-        main = main or ServerSettings()
-        self._apply_all(tree, main, SectionScope(main.config, SERVER, None, server=main))
-        if not main.server_name:
-            main.server_name = "localhost"
-        for vhost in main.vhosts:
-            self._inherit(main, vhost)
-        main.config_tree = tree_as_lists(tree)
-        main.defines = set(self.defines)
-        main.finish()
-        return main
-
-    def _apply_all(
-        self, nodes: list[Directive], server: ServerSettings, scope: SectionScope
-    ) -> None:
-        for node in nodes:
-            try:
-                if node.children is not None:
-                    self._container(node, server, scope)
-                else:
-                    self._directive(node, scope)
-            except ConfigError as error:
-                if not self.collect_errors:
-                    raise
-                self.errors.append(error)
-
-    def _directive(self, node: Directive, scope: SectionScope) -> None:
-        if node.key == "define":
-            if node.args:
-                self.defines.add(node.args[0])
-            return
-        spec = REGISTRY.get(node.key)
-        if spec is None:
-            raise node.error("unknown directive (not supported by this server, or misspelled)")
-        if scope.context not in spec.contexts:
-            raise node.error(f"{spec.name} not allowed here")
-        if len(node.args) < spec.min_args or (
-            spec.max_args is not None and len(node.args) > spec.max_args
-        ):
-            raise node.error(_arg_count_message(spec.min_args, spec.max_args))
-        spec.apply(node, scope)
-
-    def _container(self, node: Directive, server: ServerSettings, scope: SectionScope) -> None:
-        key = node.key
-        if key == "ifmodule":
-            name = node.args[0] if node.args else ""
-            if not name.startswith("!"):  # every module a legacy config tests for is "loaded"
-                self._apply_all(node.children, server, scope)
-            return
-        if key == "ifdefine":
-            name = node.args[0] if node.args else ""
-            wanted = not name.startswith("!")
-            if (name.lstrip("!") in self.defines) == wanted:
-                self._apply_all(node.children, server, scope)
-            return
-        if key in ("limit", "limitexcept"):
-            self._apply_all(node.children, server, scope)
-            return
-        if key == "virtualhost":
-            if scope.context != SERVER or scope.server.is_virtual:
-                raise node.error("<VirtualHost> cannot occur within another section")
-            vhost = ServerSettings(is_virtual=1, addresses=list(node.args),
-                                   defn_name=node.file, defn_line_number=node.line)  # fmt: skip
-            self._apply_all(
-                node.children, vhost, SectionScope(vhost.config, SERVER, None, server=vhost)
-            )
-            server.vhosts.append(vhost)
-            return
-        if key not in _CONTAINER_KINDS:
-            raise node.error("unknown section (not supported by this server, or misspelled)")
-        kind, is_match = _CONTAINER_KINDS[key]
-        if not node.args:
-            raise node.error(f"<{node.name}> needs an argument")
-        args = list(node.args)
-        regex = None
-        if args[0] == "~" and len(args) > 1:
-            is_match, args = True, args[1:]
-        path = args[0]
-        if is_match:
-            try:
-                regex = re.compile(path)
-            except re.error as error:
-                raise node.error(f"bad regular expression {path!r}: {error}") from None
-        wildcard = regex is None and _is_wildcard(path)
-        if kind == "directory" and regex is None:
-            path = (
-                os.path.normpath(os.path.join(self.base_dir or "/", path)) if path != "/" else "/"
-            )
-        nested_in_directory = scope.context == SECTION and kind == "files"
-        if scope.context == SECTION and not nested_in_directory:
-            raise node.error(
-                f"<{node.name}> cannot occur within another <Directory>/<Location> section"
-            )
-        section = Section(
-            kind, path, regex, wildcard, DirConfig(), node.file, node.line, order=self._order
-        )
-        self._order += 1
-        if nested_in_directory:
-            directory, is_location, pattern = (
-                scope.directory,
-                scope.is_location,
-                scope.directory_pattern,
-            )
-        elif kind == "directory":
-            directory = None if regex or wildcard else (path.rstrip("/") + "/")
-            is_location, pattern = (
-                False,
-                (regex or _glob_regex(path) if (regex or wildcard) else None),
-            )
-            if directory is None:
-                directory = path
-        elif kind == "location":
-            directory, is_location, pattern = path, True, None
-        else:  # top-level <Files>: the next outer section is the server
-            directory, is_location, pattern = None, False, None
-        if nested_in_directory:
-            parent = next(s for s in server.sections if s.config is scope.config)
-            if parent.kind != "directory":
-                raise node.error(f"<{node.name}> is only allowed inside <Directory> sections here")
-            parent.files.append(section)
-        else:
-            server.sections.append(section)
-        section_scope = SectionScope(
-            section.config, SECTION, directory, is_location, pattern, server
-        )
-        self._apply_all(node.children, server, section_scope)
-
-    @staticmethod
-    def _inherit(main: ServerSettings, vhost: ServerSettings) -> None:
-        """A vhost starts from the main server's settings; what it sets itself wins."""
-        defaults = ServerSettings()
-        for name in ("server_admin", "server_root", "document_root", "error_log", "log_level",
-                     "timeout", "keep_alive_timeout", "keep_alive_max", "keep_alive",
-                     "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "types_config",
-                     "pid_file"):  # fmt: skip
-            if getattr(vhost, name) == getattr(defaults, name):
-                setattr(vhost, name, getattr(main, name))
-        if not vhost.server_name:
-            vhost.server_name = main.server_name
-        vhost.log_formats = {**main.log_formats, **vhost.log_formats}
-        if not vhost.custom_logs:  # a vhost with its own CustomLog does not log to main's
-            vhost.custom_logs = list(main.custom_logs)
-        vhost.config = main.config.merged_with(vhost.config)
-        # Main-server sections apply inside the vhost, before the vhost's own.
-        vhost.sections = main.sections + vhost.sections
-
-
-def tree_as_lists(nodes: list[Directive]) -> list:
-    """httpd's config tree as mod_python returns it: ``(name, args)`` tuples, a container
-    written ``("<Name", "args>")`` and followed by the list of its children."""
-    result: list = []
-    for node in nodes:
-        if node.children is None:
-            result.append((node.name, node.raw))
-        else:
-            result.append(("<" + node.name, node.raw + ">"))
-            result.append(tree_as_lists(node.children))
-    return result
-
-
-def _glob_regex(pattern: str) -> re.Pattern:
-    return re.compile(fnmatch.translate(pattern.rstrip("/") + "/"))
-
-
-def _arg_count_message(low: int, high: int | None) -> str:
-    if high is None:
-        return f"takes at least {low} argument{'s' if low != 1 else ''}"
-    if low == high:
-        return f"takes {low} argument{'s' if low != 1 else ''}"
-    return f"takes {low} to {high} arguments"
-
-
-def load_config_text(
-    text: str, file: str = "<config>", defines=None, base_dir=None
-) -> ServerSettings:
-    """Parse and build a server model from Apache config text."""
-    return ConfigBuilder(defines, base_dir).build(parse_config(text, file))
-
-
-def load_config_file(path: str, defines=None) -> ServerSettings:
-    path = os.path.abspath(path)
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    settings = load_config_text(text, path, defines, os.path.dirname(path))
-    resolve_server_relative_paths(settings, os.path.dirname(path))
-    return settings
-
-
-def check_config_file(
-    path: str, defines=None
-) -> tuple[ServerSettings | None, list[ConfigError], list[ConfigWarning]]:
-    """Every problem of a config file: (settings or None, errors, warnings).
-
-    A syntax error (unclosed section, unreadable file) stops at once and gives no settings;
-    a bad directive is recorded and the rest of the file is still checked.
-    """
-    path = os.path.abspath(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            tree = parse_config(handle.read(), path)
-    except OSError as error:
-        return None, [ConfigError(f"cannot read: {error.strerror}", path)], []
-    except UnicodeDecodeError as error:
-        return None, [ConfigError(f"not UTF-8 text: {error}", path)], []
-    except ConfigError as error:
-        return None, [error], []
-    builder = ConfigBuilder(defines, os.path.dirname(path), collect_errors=True)
-    settings = builder.build(tree)
-    resolve_server_relative_paths(settings, os.path.dirname(path))
-    return settings, builder.errors, list(settings.warnings)
-
-
-_NOT_A_FILE_LOG = ("", "stderr", "/dev/stderr")
-
-
-def resolve_server_relative_paths(settings: ServerSettings, config_directory: str) -> None:
-    """Relative DocumentRoot and ErrorLog are relative to ServerRoot, as in Apache.
-
-    With no ServerRoot, the config file's directory stands in for httpd's compiled-in
-    root (and a relative ServerRoot is taken from there too), so a site's config works from
-    any working directory. Already-absolute paths are left alone.
-    """
-    for record in [settings, *settings.vhosts]:
-        root = record.server_root or config_directory
-        if not os.path.isabs(root):
-            root = os.path.join(config_directory, root)
-        root = os.path.normpath(root)
-        if record.document_root and not os.path.isabs(record.document_root):
-            record.document_root = os.path.normpath(os.path.join(root, record.document_root))
-        if record.pid_file and not os.path.isabs(record.pid_file):
-            record.pid_file = os.path.normpath(os.path.join(root, record.pid_file))
-        log = record.error_log
-        if log not in _NOT_A_FILE_LOG and not log.startswith(("|", "syslog")):
-            if not os.path.isabs(log):
-                record.error_log = os.path.normpath(os.path.join(root, log))
-
+# The loaders build on this module's classes; importing them here keeps one import path.
+from .loader import (  # noqa: E402
+    check_config_file,
+    load_config_file,
+    load_config_text,
+    resolve_server_relative_paths,
+)
+from .parser import ConfigError  # noqa: E402
 
 __all__ = [
     "ConfigError", "ConfigWarning", "ServerSettings", "Section", "load_config_text",
-    "load_config_file", "check_config_file",
+    "load_config_file", "check_config_file", "resolve_server_relative_paths",
 ]  # fmt: skip
