@@ -469,6 +469,26 @@ def test_engine_loads_a_config_built_from_objects(tmp_path):
     ]
 
 
+# Directives our engine does not know (yet): the NetWare/BeOS MPM ones and mod_wsgi's.
+ENGINE_UNKNOWN = {"MaxThreadsPerChild", "NumServers", "StartThreads", *WSGI_DIRECTIVES}
+# A valid value for the directives "5" or "mod.x" would not suit.
+SAMPLE_VALUES = {
+    "AddHandler": "mod_python .py", "AddOutputFilter": "INCLUDES .shtml",
+    "AddType": "text/html .x", "CustomLog": "logs/access_log combined",
+    "LoadModule": "x_module modules/mod_x.so", "PythonImport": "mod.x interp",
+    "PythonDebug": "On", "PythonInterpPerDirectory": "On", "PythonInterpPerDirective": "On",
+    "PythonAutoReload": "Off", "PythonEnablePdb": "Off", "PythonOptimize": "Off",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(set(ALL_DIRECTIVES) - ENGINE_UNKNOWN))
+def test_engine_accepts_each_directive_class(name):
+    default = "mod.x" if name.startswith("Python") else "5"
+    node = getattr(httpdconf, name)(SAMPLE_VALUES.get(name, default))
+    settings = load_config_text(str(Container(ServerName("accepts.test"), node)))
+    assert settings.server_name == "accepts.test"
+
+
 def test_engine_serves_a_handler_configured_from_objects(tmp_path):
     docroot = tmp_path / "htdocs"
     module = f"hello_{tmp_path.name}".replace("-", "_")
