@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,18 +41,33 @@ class ServeOptions:
     processes: int = 1
     threads: int = 10
     defines: tuple[str, ...] = ()
+    # Further (host, port) pairs to listen on besides host:port (several Listen lines).
+    more_addresses: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def addresses(self) -> tuple[tuple[str, int], ...]:
+        """Every (host, port) to listen on, the first one first."""
+        return ((self.host, self.port), *self.more_addresses)
 
     @property
     def bind_address(self) -> str:
         """``host:port``, with an IPv6 host in brackets."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
+        return format_address(self.host, self.port)
+
+    @property
+    def bind_addresses(self) -> list[str]:
+        return [format_address(host, port) for host, port in self.addresses]
 
     @property
     def url(self) -> str:
         host = self.host if self.host not in ("", "0.0.0.0", "::") else "127.0.0.1"
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}/"
+
+
+def format_address(host: str, port: int) -> str:
+    """``host:port``, with an IPv6 host in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 ReadyCallback = Callable[[], None]
@@ -100,42 +116,130 @@ def _stop_event_on_signals() -> Iterator[threading.Event]:
 
 
 class CherootBackend(Backend):
-    """cheroot's threaded HTTP server: one process, a pool of ``threads`` workers."""
+    """cheroot's threaded HTTP server: one process, a pool of ``threads`` workers per address."""
 
     name = "cheroot"
     requires = "cheroot"
     install_hint = "pip install modpython-wsgi"
 
     def run(self, options: ServeOptions, ready: ReadyCallback) -> None:
-        from cheroot import wsgi
-
         from ._engine import process_cleanups
 
         set_process_model(1, options.threads)
         engine = wsgi_entry.build_engine(options.config_path, options.defines)
-        server = wsgi.Server(
-            (options.host, options.port),
-            engine,
-            numthreads=options.threads,
-            server_name=engine.settings.server_name,  # cheroot's SERVER_NAME in the environ
-        )
-        # Signals are caught before the port opens: from then on a client may see the
-        # server up, and a stop request must end in server.stop() (its worker threads
+        servers = CherootServers(engine, options.threads)
+        # Signals are caught before the ports open: from then on a client may see the
+        # server up, and a stop request must end in servers.stop() (their worker threads
         # would otherwise keep the process alive).
         with _stop_event_on_signals() as stop:
-            server.prepare()  # binds and listens: an OSError here means the address is taken
-            serving = threading.Thread(target=server.serve, name="cheroot", daemon=True)
             try:
-                serving.start()
+                for host, port in options.addresses:
+                    # Binds and listens: an OSError here means the address is taken.
+                    servers.listen_on((host, port))
+                servers.start()
                 ready()
                 # Wake up now and then so a serve loop that died does not leave us waiting.
-                while serving.is_alive() and not stop.wait(0.5):
+                while servers.all_alive() and not stop.wait(0.5):
                     pass
             finally:
-                server.stop()
-                if serving.is_alive():
-                    serving.join(timeout=10)
+                servers.stop()
         process_cleanups.run_all()
+
+
+class CherootServers:
+    """One cheroot server per listening address, all calling the same engine.
+
+    An address is either ``(host, port)``, bound here, or an already bound and listening
+    socket (the daemon's master binds them once and its workers inherit them, so a
+    restart never closes the port).
+    """
+
+    def __init__(self, app, threads: int, shutdown_timeout: float = 5.0):
+        self.app = app
+        self.threads = threads
+        self.shutdown_timeout = shutdown_timeout
+        self.servers: list = []
+        self._threads: list[threading.Thread] = []
+
+    def listen_on(self, address) -> None:
+        """Bind (or adopt) ``address`` and start listening; OSError when it is taken."""
+        from cheroot import wsgi
+
+        if isinstance(address, socket.socket):
+            server = _adopting_server_type()(
+                address, self.app, numthreads=self.threads,
+                server_name=getattr(self.app, "settings", None) and self.app.settings.server_name,
+            )  # fmt: skip
+        else:
+            server = wsgi.Server(
+                address, self.app, numthreads=self.threads,
+                # cheroot's SERVER_NAME in the environ
+                server_name=getattr(self.app, "settings", None) and self.app.settings.server_name,
+            )  # fmt: skip
+        server.shutdown_timeout = self.shutdown_timeout
+        try:
+            server.prepare()
+        except BaseException:
+            self._stop_one(server)
+            raise
+        self.servers.append(server)
+
+    def start(self) -> None:
+        for server in self.servers:
+            thread = threading.Thread(target=server.serve, name="cheroot", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def all_alive(self) -> bool:
+        return all(thread.is_alive() for thread in self._threads)
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop accepting, let requests in progress finish (``timeout`` seconds at most)."""
+        if timeout is not None:
+            for server in self.servers:
+                server.shutdown_timeout = timeout
+        # One stopper per server, so the waits for requests in progress overlap.
+        stoppers = [
+            threading.Thread(target=self._stop_one, args=(server,), daemon=True)
+            for server in self.servers
+        ]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join(timeout=(timeout if timeout is not None else self.shutdown_timeout) + 5)
+        for thread in self._threads:
+            thread.join(timeout=1)
+
+    @staticmethod
+    def _stop_one(server) -> None:
+        try:
+            server.stop()
+        except Exception:  # noqa: BLE001 - a server that never started has nothing to stop
+            pass
+
+
+_ADOPTING_SERVER = None
+
+
+def _adopting_server_type():
+    """cheroot's WSGI server, taught to use a listening socket it is handed (made once)."""
+    global _ADOPTING_SERVER
+    if _ADOPTING_SERVER is None:
+        from cheroot import wsgi
+
+        class AdoptingServer(wsgi.Server):
+            """Serves on an inherited, already listening socket instead of binding one."""
+
+            def __init__(self, listening: socket.socket, *args, **kwargs):
+                super().__init__(listening.getsockname()[:2], *args, **kwargs)
+                self._listening = listening
+
+            def bind(self, family, type, proto=0):  # noqa: A002 - cheroot's signature
+                # prepare() calls this in place of creating, binding and listening.
+                self.socket = self._listening
+
+        _ADOPTING_SERVER = AdoptingServer
+    return _ADOPTING_SERVER
 
 
 class GunicornBackend(Backend):
@@ -155,7 +259,7 @@ class GunicornBackend(Backend):
 
             def load_config(self) -> None:
                 settings = {
-                    "bind": [options.bind_address],
+                    "bind": options.bind_addresses,
                     "workers": options.processes,
                     "threads": options.threads,
                     "proc_name": "mod_python",
@@ -226,6 +330,13 @@ class GranianBackend(Backend):
     install_hint = "pip install modpython-wsgi[granian]"
     multiprocess = True
 
+    def check(self, options: ServeOptions) -> None:
+        super().check(options)
+        if options.more_addresses:
+            raise BackendError(
+                "granian listens on one address; use --server cheroot or gunicorn for several"
+            )
+
     def run(self, options: ServeOptions, ready: ReadyCallback) -> None:
         import inspect
 
@@ -283,6 +394,8 @@ __all__ = [
     "Backend",
     "BackendError",
     "BackendUnavailable",
+    "CherootServers",
     "ServeOptions",
+    "format_address",
     "get_backend",
 ]
