@@ -15,7 +15,9 @@ Every node evaluates to one of Apache's five results (``AuthzResult``):
 - ``not`` / ``none``: GRANTED becomes DENIED, DENIED and DENIED_NO_USER become NEUTRAL
   (not being rejected grants nothing);
 - a node limited to some methods (``<Limit>``) that does not apply to the request is
-  GRANTED under an ``all`` parent and NEUTRAL under an ``any`` parent.
+  GRANTED under an ``all`` parent and NEUTRAL under an ``any`` parent; a container covers
+  the union of its children's methods, so a section holding only ``<Limit POST>`` rules
+  grants a GET outright (the root counts as having an ``all`` parent).
 
 Apache runs the tree twice, which ``authorize_before_authentication`` and
 ``authorize_after_authentication`` reproduce; see their docstrings for the status rules.
@@ -294,8 +296,17 @@ def evaluate(requires: RequireNode | Sequence[RequireNode], facts: RequestFacts)
     return _evaluate_node(requires, facts, parent_kind="all")
 
 
+def _applies(node: RequireNode, method: str) -> bool:
+    """Whether a node takes part for this method: a container covers its children's methods."""
+    if node.limit is not None and not node.limit.applies_to(method):
+        return False
+    if isinstance(node, RequireContainer):
+        return any(_applies(child, method) for child in node.children)
+    return True
+
+
 def _evaluate_node(node: RequireNode, facts: RequestFacts, parent_kind: str) -> AuthzResult:
-    if node.limit is not None and not node.limit.applies_to(facts.method):
+    if not _applies(node, facts.method):
         return AuthzResult.GRANTED if parent_kind == "all" else AuthzResult.NEUTRAL
     if isinstance(node, Require):
         result = _PROVIDERS.get(node.provider, _unsupported)(node, facts)
