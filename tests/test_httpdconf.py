@@ -471,22 +471,37 @@ def test_engine_loads_a_config_built_from_objects(tmp_path):
 
 # Directives our engine does not know (yet): the NetWare/BeOS MPM ones and mod_wsgi's.
 ENGINE_UNKNOWN = {"MaxThreadsPerChild", "NumServers", "StartThreads", *WSGI_DIRECTIVES}
-# A valid value for the directives "5" or "mod.x" would not suit.
+# A valid value for each directive, where "5" (or a handler module for Python*) is not.
 SAMPLE_VALUES = {
     "AddHandler": "mod_python .py", "AddOutputFilter": "INCLUDES .shtml",
-    "AddType": "text/html .x", "CustomLog": "logs/access_log combined",
-    "LoadModule": "x_module modules/mod_x.so", "PythonImport": "mod.x interp",
-    "PythonDebug": "On", "PythonInterpPerDirectory": "On", "PythonInterpPerDirective": "On",
+    "AddType": "text/html .x", "AuthBasicAuthoritative": "On", "AuthBasicProvider": "file",
+    "AuthType": "Basic", "AuthName": "realm", "CustomLog": "logs/access_log combined",
+    "DirectoryIndex": "index.html", "DocumentRoot": "/srv/htdocs", "ErrorLog": "logs/error_log",
+    "Listen": "8080", "LoadModule": "x_module modules/mod_x.so", "LogLevel": "warn",
+    "LogFormat": "%h common", "LockFile": "logs/accept.lock", "Mutex": "file:logs",
+    "NameVirtualHost": "*", "Options": "Indexes", "PidFile": "logs/httpd.pid",
+    "Require": "valid-user", "SetHandler": "mod_python", "ServerAdmin": "admin@example.com",
+    "ServerName": "example.com", "ServerPath": "/site", "ServerRoot": "/srv",
+    "TypesConfig": "conf/mime.types", "PythonImport": "mod.x interp", "PythonDebug": "On",
+    "PythonPath": "sys.path", "PythonOption": "key value", "PythonInterpreter": "main",
+    "PythonOutputFilter": "mod.x FILTER", "PythonInputFilter": "mod.x FILTER",
+    "PythonInterpPerDirectory": "On", "PythonInterpPerDirective": "On",
     "PythonAutoReload": "Off", "PythonEnablePdb": "Off", "PythonOptimize": "Off",
 }  # fmt: skip
+# Directory-context directives (mod_auth*, Options): tried inside a <Directory>.
+IN_DIRECTORY = {"AuthBasicAuthoritative", "AuthBasicProvider", "AuthType", "AuthName",
+                "Require", "Options"}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(set(ALL_DIRECTIVES) - ENGINE_UNKNOWN))
 def test_engine_accepts_each_directive_class(name):
     default = "mod.x" if name.startswith("Python") else "5"
     node = getattr(httpdconf, name)(SAMPLE_VALUES.get(name, default))
+    if name in IN_DIRECTORY:
+        node = Directory("/srv", node)
     settings = load_config_text(str(Container(ServerName("accepts.test"), node)))
-    assert settings.server_name == "accepts.test"
+    tree = settings.config_tree  # a section is followed by the list of its children
+    assert (tree[-1][-1] if name in IN_DIRECTORY else tree[-1])[0] == name
 
 
 def test_engine_serves_a_handler_configured_from_objects(tmp_path):
