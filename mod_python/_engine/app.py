@@ -136,7 +136,9 @@ class Engine:
     # ---- WSGI ---------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
-        vhost = self.settings.select_vhost(environ.get("HTTP_HOST"))
+        vhost = self.settings.select_vhost(
+            environ.get("HTTP_HOST"), environ.get("SERVER_PORT"), environ.get("SERVER_ADDR")
+        )
         writer = ResponseWriter(
             start_response, environ.get("REQUEST_METHOD") == "HEAD", self.server_software
         )

@@ -435,12 +435,13 @@ def _inherit(main: ServerSettings, vhost: ServerSettings) -> None:
     for name in ("server_admin", "server_root", "document_root", "error_log", "log_level",
                  "timeout", "keep_alive_timeout", "keep_alive_max", "keep_alive",
                  "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "types_config",
-                 "pid_file"):  # fmt: skip
+                 "pid_file", "access_file_names"):  # fmt: skip
         if getattr(vhost, name) == getattr(defaults, name):
             setattr(vhost, name, getattr(main, name))
     if not vhost.server_name:
         vhost.server_name = main.server_name
     vhost.log_formats = {**main.log_formats, **vhost.log_formats}
+    vhost.alias_rules = vhost.alias_rules + main.alias_rules  # the vhost's are tried first
     if not vhost.custom_logs:  # a vhost with its own CustomLog does not log to main's
         vhost.custom_logs = list(main.custom_logs)
     vhost.config = main.config.merged_with(vhost.config)

@@ -55,7 +55,9 @@ class RequireContainer:
 # Fields whose merge is "the more specific section wins when it sets a value".
 _SCALAR_FIELDS = (
     "set_handler", "force_type", "default_type", "auth_type", "auth_name", "directory_index",
-    "options", "allow_override", "limit_request_body",
+    "allow_override", "limit_request_body", "default_charset", "auth_user_file",
+    "auth_group_file", "auth_basic_provider", "auth_basic_authoritative", "satisfy", "order",
+    "directory_slash", "allow_override_list",
 )  # fmt: skip
 
 # Fields that are dicts merged key by key.
@@ -64,6 +66,10 @@ _DICT_FIELDS = (
     "add_handlers", "add_types", "error_documents", "set_env", "add_output_filters",
     "add_input_filters",
 )  # fmt: skip
+
+
+# httpd 2.4's Options when none is set.
+DEFAULT_OPTIONS = frozenset({"followsymlinks"})
 
 
 @dataclass
@@ -93,9 +99,30 @@ class DirConfig:
     directory_index: tuple[str, ...] | None = None
     error_documents: dict[int, str] = field(default_factory=dict)
     set_env: dict[str, str | None] = field(default_factory=dict)
+    # Options: an absolute set, or +/- changes applied to the inherited set when merging.
     options: frozenset[str] | None = None
+    options_add: frozenset[str] = frozenset()
+    options_remove: frozenset[str] = frozenset()
     allow_override: frozenset[str] | None = None
+    allow_override_list: frozenset[str] | None = None
     limit_request_body: int | None = None
+    default_charset: str | None = None  # AddDefaultCharset ("" = Off)
+    directory_slash: bool | None = None
+    # mod_auth_basic / mod_authn_file / mod_authz_groupfile
+    auth_user_file: str | None = None
+    auth_group_file: str | None = None
+    auth_basic_provider: tuple[str, ...] | None = None
+    auth_basic_authoritative: bool | None = None
+    satisfy: str | None = None  # "all" (default) or "any"
+    # mod_access_compat: Order and the (word, limit) rules of Allow from / Deny from.
+    order: str | None = None
+    allow_from: tuple | None = None
+    deny_from: tuple | None = None
+    # mod_headers actions, in order (a more specific section's come after its parent's).
+    header_actions: tuple = ()
+    request_header_actions: tuple = ()
+    # Redirect/RedirectMatch declared in sections (applied at fixups, as mod_alias does).
+    redirects: tuple = ()
     # True when a Python*Handler of this config was declared inside <Location>.
     handler_in_location: bool = False
 
@@ -113,6 +140,17 @@ class DirConfig:
                 changes[name] = value
         if more_specific.requires is not None:
             changes["requires"] = more_specific.requires
+        for name in ("allow_from", "deny_from"):
+            if getattr(more_specific, name) is not None:
+                changes[name] = getattr(more_specific, name)
+        for name in ("header_actions", "request_header_actions", "redirects"):
+            if getattr(more_specific, name):
+                changes[name] = getattr(self, name) + getattr(more_specific, name)
+        if more_specific.options is not None:
+            changes["options"] = more_specific.options
+        elif more_specific.options_add or more_specific.options_remove:
+            added, removed = more_specific.options_add, more_specific.options_remove
+            changes["options"] = (self.effective_options | added) - removed
         if more_specific.handlers:
             # The map-to-storage shortcut looks at where the effective handlers came from.
             changes["handler_in_location"] = more_specific.handler_in_location
@@ -130,6 +168,12 @@ class DirConfig:
 
     def option_items(self) -> list[tuple[str, str]]:
         return list(self.options_table.values())
+
+    @property
+    def effective_options(self) -> frozenset[str]:
+        if self.options is not None:
+            return self.options
+        return (DEFAULT_OPTIONS | self.options_add) - self.options_remove
 
     @property
     def debug(self) -> bool:

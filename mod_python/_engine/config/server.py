@@ -99,6 +99,9 @@ class ServerSettings:
     connection_handler: str | None = None
     python_imports: list[tuple[str, str]] = field(default_factory=list)
     pid_file: str = "logs/httpd.pid"
+    access_file_names: tuple[str, ...] = (".htaccess",)
+    # mod_alias: Alias/AliasMatch/ScriptAlias and server-level Redirect*, in config order.
+    alias_rules: list = field(default_factory=list)
     # mod_log_config: LogFormat nicknames -> format, and CustomLog (target, format) pairs.
     log_formats: dict[str, str] = field(default_factory=dict)
     custom_logs: list[tuple[str, str]] = field(default_factory=list)
@@ -133,20 +136,51 @@ class ServerSettings:
 
     def answers_to(self, host: str) -> bool:
         host = host.lower()
-        if host == self.server_name.lower():
+        if host == self.server_name.lower().rsplit(":", 1)[0]:
             return True
         return any(fnmatch.fnmatchcase(host, alias.lower()) for alias in self.aliases)
 
-    def select_vhost(self, host: str | None) -> ServerSettings:
-        """Name-based virtual host selection; the first vhost is the default when any exist."""
+    def select_vhost(
+        self, host: str | None, port: str | None = None, local_ip: str | None = None
+    ) -> ServerSettings:
+        """httpd's virtual host choice: first by the address the request came in on, then
+        by name (ServerName/ServerAlias) among the vhosts of that address; the first of
+        them is the default. No vhost for the address: the main server answers."""
         if not self.vhosts:
             return self
-        if host:
+        candidates = self._vhosts_by_address.get((port, local_ip))
+        if candidates is None:
+            candidates = self._vhosts_for_address(port, local_ip)
+            self._vhosts_by_address[(port, local_ip)] = candidates
+        if not candidates:
+            return self
+        if host and len(candidates) > 1:
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            for vhost in self.vhosts:
+            for vhost in candidates:
                 if vhost.answers_to(name):
                     return vhost
-        return self.vhosts[0]
+        return candidates[0]
+
+    def _vhosts_for_address(self, port: str | None, local_ip: str | None) -> tuple:
+        """The vhosts declared for (port, local IP).
+
+        Ports count only when the config listens on several and the request came in on one
+        of them, and IP addresses only when one matches: a config written for port 80 or
+        for a public address keeps working when served elsewhere (--listen).
+        """
+        vhosts = self.vhosts
+        listen_ports = {entry.rsplit(":", 1)[-1] for entry in self.listen}
+        if len(listen_ports) > 1 and port in listen_ports:
+            vhosts = [v for v in vhosts if any(_port_of(a) in (port, "*") for a in v.addresses)]
+        exact = [
+            v for v in vhosts if local_ip and any(_host_of(a) == local_ip for a in v.addresses)
+        ]
+        if exact:
+            return tuple(exact)
+        wildcard = [
+            v for v in vhosts if any(_host_of(a) in ("*", "_default_") for a in v.addresses)
+        ]
+        return tuple(wildcard or vhosts)
 
     # ---- per-request merged configuration --------------------------------------------------
 
@@ -214,6 +248,7 @@ class ServerSettings:
     def finish(self) -> None:
         """Precompute what every request needs: sections by kind, in Apache's merge order."""
         self._section_by_order = {s.order: s for s in self.sections}
+        self._vhosts_by_address: dict[tuple, tuple] = {}
         self._request_cache: dict[tuple, DirConfig] = {}
         plain = [s for s in self.sections if s.kind == "directory" and s.regex is None]
         plain.sort(key=lambda s: (s.path.rstrip("/").count("/") if s.path != "/" else 0, s.order))
@@ -224,6 +259,21 @@ class ServerSettings:
         self._locations_with_handlers = any(s.config.handlers for s in self._location_sections)
         for vhost in self.vhosts:
             vhost.finish()
+
+
+def _host_of(address: str) -> str:
+    """``[::1]:80`` -> ``::1``; ``*:80`` -> ``*``; ``10.0.0.1`` -> ``10.0.0.1``."""
+    if address.startswith("["):
+        return address[1:].partition("]")[0]
+    return address.rsplit(":", 1)[0] if address.count(":") == 1 else address
+
+
+def _port_of(address: str) -> str:
+    """The port of a <VirtualHost> address; "*" when none is given."""
+    if address.startswith("["):
+        rest = address.partition("]")[2]
+        return rest[1:] if rest.startswith(":") else "*"
+    return address.rsplit(":", 1)[1] if address.count(":") == 1 else "*"
 
 
 # The loaders build on this module's classes; importing them here keeps one import path.
