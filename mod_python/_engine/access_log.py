@@ -533,9 +533,6 @@ def _record_of(req, end: float) -> AccessRecord:
         connection_status = "+"
     else:
         connection_status = "-"
-    handler = req.handler
-    if handler is None and req.content_type:
-        handler = req.content_type.split(";", 1)[0].strip()  # ap_invoke_handler's fallback
     return AccessRecord(
         remote_ip=req.useragent_ip,
         client_ip=conn.client_ip,
@@ -554,7 +551,7 @@ def _record_of(req, end: float) -> AccessRecord:
         uri=_as_latin1_text(req.uri),
         args=req.args,
         filename=_as_latin1_text(req.filename) if req.filename else None,
-        handler=handler,
+        handler=req.handler,  # httpd logs "-" for static files: no handler was set
         status=req.status,
         bytes_sent=req.bytes_sent,
         content_type=req.content_type,
