@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from .constants import DECLINED, OK
+
 _STATUS_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
 _GROUP_REFERENCE = re.compile(r"\\(.)|\$(\d)")
 
@@ -112,4 +114,25 @@ def first_match(rules, uri: str, redirects: bool):
     return None
 
 
-__all__ = ["AliasRule", "compile_pattern", "first_match", "redirect_status"]
+def translate_alias(req, rules) -> int:
+    """Redirects first, then aliases: the status, OK with req.filename set, or DECLINED."""
+    found = first_match(rules, req.uri, redirects=True)
+    if found is not None:
+        rule, target = found
+        if not 300 <= rule.status <= 399:
+            return rule.status  # Redirect gone (410) and other non-3xx statuses
+        if req.args and "?" not in target:
+            target = f"{target}?{req.args}"
+        req.headers_out["Location"] = target
+        return rule.status
+    found = first_match(rules, req.uri, redirects=False)
+    if found is None:
+        return DECLINED
+    rule, path = found
+    req._filename = path
+    if rule.handler:
+        req.handler = rule.handler
+    return OK
+
+
+__all__ = ["AliasRule", "compile_pattern", "first_match", "redirect_status", "translate_alias"]

@@ -20,10 +20,15 @@ import sys
 import threading
 
 from .. import version as version_module
+from .access import check_access
+from .aliases import translate_alias
+from .autoindex import listing
 from .config.server import ServerSettings, load_config_file, load_config_text
 from .connection import connection
 from .constants import (
     APLOG_ERR,
+    APLOG_WARNING,
+    APR_DIR,
     DECLINED,
     DIR_MAGIC_TYPE,
     DONE,
@@ -34,13 +39,13 @@ from .constants import (
     HTTP_MOVED_PERMANENTLY,
     HTTP_NO_CONTENT,
     HTTP_NOT_MODIFIED,
-    HTTP_UNAUTHORIZED,
     OK,
 )  # fmt: skip
 from .error_pages import KEEPS_LOCATION, error_page
 from .errors import report_error
 from .exceptions import SERVER_RETURN
 from .global_locks import configure_global_locks
+from .header_actions import apply_request_actions
 from .importer import apply_python_path, import_module, resolve_object
 from .interpreters import running_in
 from .logs import ErrorLog, level_from_name, set_main_log
@@ -51,6 +56,7 @@ from .server_object import server as server_object_type
 from .static_files import serve_static
 
 _PYTHON_HANDLERS = frozenset({"mod_python", "python-program"})
+_CGI_HANDLERS = frozenset({"cgi-script", "cgi"})
 _MAX_REDIRECTS = 10
 
 
@@ -82,6 +88,10 @@ class Engine:
             int(options.get("mod_python.mutex_locks") or 8),
         )
         self._redirect_guard = threading.local()
+        self._autoindex_loaded = "autoindex" in settings.loaded_modules
+        self._auth_basic_loaded = "auth_basic" in settings.loaded_modules
+        for warning in settings.warnings:
+            self.main_server.log_error(f"config: {warning}", APLOG_WARNING)
         if set_argv:
             sys.argv = ["mod_python"]
         from .. import apache
@@ -198,7 +208,11 @@ class Engine:
             return HTTP_BAD_REQUEST
         req._uri = normalized  # engine-side: no Latin-1 check as for handler assignments
         vhost = req._vhost
-        status = phases.run(req, "PythonTransHandler", vhost.config)
+        status = DECLINED
+        if vhost.alias_rules:  # mod_alias translates ahead of PythonTransHandler
+            status = translate_alias(req, vhost.alias_rules)
+        if status == DECLINED:
+            status = phases.run(req, "PythonTransHandler", vhost.config)
         skip_directories = False
         if status == DECLINED:
             if vhost.location_handlers_skip_storage(req.uri):
@@ -223,18 +237,9 @@ class Engine:
         status = phases.run(req, "PythonHeaderParserHandler", config)
         if status not in (OK, DECLINED):
             return status
-        status = phases.run(req, "PythonAccessHandler", config)
-        if status not in (OK, DECLINED):
+        status = check_access(phases, req, config, self._auth_basic_loaded)
+        if status != OK:
             return status
-        if _all_denied(config):
-            req.log_error(
-                f"AH01630: client denied by server configuration: {req.filename or req.uri}"
-            )
-            return HTTP_FORBIDDEN
-        if config.auth_type and _needs_user(config):
-            status = self._authenticate(req, config)
-            if status != OK:
-                return status
         status = phases.run(req, "PythonTypeHandler", config)
         if status == DECLINED:
             self._mime_type_check(req, config)
@@ -245,33 +250,19 @@ class Engine:
             req.handler = config.set_handler or None
         if config.force_type:
             req.content_type = config.force_type
+        # mod_alias (section Redirects) and mod_env, then mod_python, then mod_headers.
+        if config.redirects:
+            status = translate_alias(req, config.redirects)
+            if status != DECLINED:
+                return status
+        if config.set_env:
+            _apply_set_env(req.subprocess_env, config.set_env)
         status = phases.run(req, "PythonFixupHandler", config)
         if status not in (OK, DECLINED):
             return status
+        if config.request_header_actions:
+            apply_request_actions(req, config.request_header_actions)
         return self._directory_fixup(req, config)
-
-    def _authenticate(self, req: Request, config) -> int:
-        status = self.phases.run(req, "PythonAuthenHandler", config)
-        if status == OK and req.user is None:
-            req.log_error(
-                "After PythonAuthenHandler req->user is NULL. Assign something to req.user "
-                "if returning OK to avoid this error."
-            )
-            return HTTP_INTERNAL_SERVER_ERROR
-        if status == DECLINED:
-            # No authentication provider of our own yet (AuthUserFile is a later issue).
-            req._note_basic_auth_failure()
-            return HTTP_UNAUTHORIZED
-        if status == HTTP_UNAUTHORIZED:
-            req._note_basic_auth_failure()
-        if status != OK:
-            return status
-        status = self.phases.run(req, "PythonAuthzHandler", config)
-        if status == DECLINED:
-            status = _builtin_authz(req, config)
-        if status == HTTP_UNAUTHORIZED:
-            req._note_basic_auth_failure()
-        return status
 
     def _mime_type_check(self, req: Request, config) -> None:
         """mod_mime: content type and handler from every extension of the file name."""
@@ -305,6 +296,8 @@ class Engine:
         if req.handler is not None or req.filename is None or req.finfo.filetype != 2:
             return OK
         if not req.uri.endswith("/"):
+            if config.directory_slash is False:
+                return OK
             location = req.uri + "/" + (f"?{req.args}" if req.args else "")
             req.headers_out["Location"] = req.construct_url(location)
             return HTTP_MOVED_PERMANENTLY
@@ -317,11 +310,30 @@ class Engine:
 
     def _content(self, req: Request) -> int:
         status = DECLINED
-        if req.handler in _PYTHON_HANDLERS:
+        handler = req.handler
+        if handler in _PYTHON_HANDLERS:
             status = self.phases.run(req, "PythonHandler", req._config)
+        elif handler in _CGI_HANDLERS:
+            req.log_error(f"no CGI support in this server: refusing to run {req.filename}")
+            return HTTP_FORBIDDEN
         if status == DECLINED:
+            if req.finfo.filetype == APR_DIR and self._autoindex_loaded:
+                return self._directory_listing(req)
             status = serve_static(req)
         return status
+
+    def _directory_listing(self, req: Request) -> int:
+        """mod_autoindex: the listing with Options Indexes, else 403."""
+        config = req._config
+        if "indexes" in config.effective_options:
+            return listing(req)
+        names = " ".join(config.directory_index or ("index.html",))
+        req.log_error(
+            f"AH01276: Cannot serve directory {req.filename}: No matching DirectoryIndex "
+            f"({names}) found, and server-generated directory index forbidden by Options "
+            "directive"
+        )
+        return HTTP_FORBIDDEN
 
     # ---- errors --------------------------------------------------------------------------
 
@@ -335,6 +347,7 @@ class Engine:
             req.status = status
             self.internal_redirect(req, document, redirect_status=status)
             return
+        req._error_page = True
         if status in (HTTP_NOT_MODIFIED, HTTP_NO_CONTENT):
             # No body: the validators stay, the entity headers go.
             if not writer.headers_sent:
@@ -432,28 +445,14 @@ class Engine:
                     report_error(error, current, "PythonCleanupHandler")
 
 
-def _all_denied(config) -> bool:
-    return any(
-        getattr(rule, "words", ())[:2] == ("all", "denied") for rule in config.requires or ()
-    )
-
-
-def _needs_user(config) -> bool:
-    return any(
-        getattr(rule, "words", ("all",))[0].lower() != "all" for rule in config.requires or ()
-    )
-
-
-def _builtin_authz(req: Request, config) -> int:
-    """mod_authz_user: ``Require valid-user`` and ``Require user NAME ...``."""
-    for rule in config.requires or ():
-        words = rule.words
-        kind = words[0].lower()
-        if kind == "valid-user" and req.user is not None:
-            return OK
-        if kind == "user" and req.user in words[1:]:
-            return OK
-    return HTTP_UNAUTHORIZED
+def _apply_set_env(env, settings: dict) -> None:
+    """mod_env: SetEnv/PassEnv values (None = UnsetEnv)."""
+    for name, value in settings.items():
+        if value is None:
+            if name in env:
+                del env[name]
+        else:
+            env[name] = value
 
 
 def _normalize_uri(uri: str) -> str | None:

@@ -12,6 +12,7 @@ import time
 from email.utils import formatdate
 
 from .error_pages import CLOSES_CONNECTION
+from .header_actions import apply_response_actions
 from .status_lines import status_line_for
 
 
@@ -123,6 +124,10 @@ _NO_NAMES: frozenset[str] = frozenset()
 
 def response_headers(req, content_length: int | None, server_header: str) -> list[tuple[str, str]]:
     """Apache's header merge: err_headers_out then headers_out, then type and length."""
+    config = req._config
+    if config is not None and config.header_actions and not req._header_actions_done:
+        req._header_actions_done = True
+        apply_response_actions(req, config.header_actions, req._error_page)
     headers: list[tuple[str, str]] = []
     for table in (req._headers_out, req._err_headers_out):
         if table:
@@ -132,6 +137,8 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
     headers = [(n, v) for n, v in headers if n.lower() not in ("content-type", "content-length")]
     body_allowed = req.status not in (204, 304)  # httpd sends neither type nor length
     if content_type and body_allowed:
+        if config is not None and config.default_charset:
+            content_type = _with_default_charset(content_type, config.default_charset)
         headers.append(("Content-Type", content_type))
     length = None
     if content_length is not None and body_allowed:
@@ -150,6 +157,14 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
     return [
         (n if n.isascii() else _latin1(n), v if v.isascii() else _latin1(v)) for n, v in headers
     ]
+
+
+def _with_default_charset(content_type: str, charset: str) -> str:
+    """AddDefaultCharset: text/plain and text/html without a charset get one."""
+    lowered = content_type.lower()
+    if lowered.startswith(("text/plain", "text/html")) and "charset" not in lowered:
+        return f"{content_type}; charset={charset}"
+    return content_type
 
 
 def _latin1(text: str) -> str:

@@ -177,6 +177,8 @@ class Request:
     _headers_out = None
     _err_headers_out = None
     _subprocess_env = None
+    _error_page = False  # the response is httpd's own error page (mod_headers cares)
+    _header_actions_done = False
     _notes = None
     _phase = None
     _hlist = None
@@ -622,7 +624,7 @@ class Request:
         return self._config.auth_name if self._config else None
 
     def auth_type(self) -> str | None:
-        return self._config.auth_type if self._config else None
+        return (self._config.auth_type or None) if self._config else None
 
     def get_addhandler_exts(self) -> str:
         if not self._config:

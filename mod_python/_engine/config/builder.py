@@ -14,8 +14,9 @@ import os
 import re
 from dataclasses import replace
 
+from ..auth import MethodLimit, RequireContainer, RequireSyntaxError
 from .conditionals import if_version_holds, negated
-from .dirconfig import DirConfig, RequireContainer
+from .dirconfig import DirConfig
 from .directives import HTACCESS, REGISTRY, SECTION, SERVER, SectionScope
 from .modules import LoadedModules
 from .parser import ConfigError, Directive, parse_config
@@ -103,7 +104,8 @@ class ConfigBuilder:
 
     def _build(self, tree: list[Directive]) -> ServerSettings:
         main = self._main = ServerSettings()
-        self._apply_all(tree, main, SectionScope(main.config, SERVER, None, server=main))
+        self._apply_all(tree, main, SectionScope(main.config, SERVER, None, server=main,
+                                                 warn=self.warn))  # fmt: skip
         if not main.server_name:
             main.server_name = "localhost"
         for vhost in main.vhosts:
@@ -327,7 +329,11 @@ class ConfigBuilder:
         for child in node.children:
             if child.children is None and child.key != "require":
                 raise child.error(f"{child.name} not allowed in <{node.name}>")
-        container = RequireContainer(_REQUIRE_CONTAINERS[node.key], tuple(items), scope.limit)
+        limit = MethodLimit(scope.limit[0], scope.limit[1]) if scope.limit else None
+        try:
+            container = RequireContainer(_REQUIRE_CONTAINERS[node.key], tuple(items), limit)
+        except RequireSyntaxError as error:
+            raise node.error(str(error)) from None
         if scope.require_sink is not None:
             scope.require_sink.append(container)
         else:
@@ -403,7 +409,7 @@ class ConfigBuilder:
             server.sections.append(section)
         context = HTACCESS if scope.context == HTACCESS else SECTION
         section_scope = SectionScope(section.config, context, directory, is_location, pattern,
-                                     server, overrides=scope.overrides)  # fmt: skip
+                                     server, overrides=scope.overrides, warn=scope.warn)  # fmt: skip
         self._apply_all(node.children, server, section_scope)
 
 

@@ -34,24 +34,6 @@ class FilterEntry:
     is_input: bool = False
 
 
-@dataclass(frozen=True)
-class RequireRule:
-    """One ``Require [not] kind args...`` line; ``limit`` is its <Limit>: (methods, except)."""
-
-    words: tuple[str, ...]
-    negated: bool = False
-    limit: tuple[frozenset[str], bool] | None = None
-
-
-@dataclass(frozen=True)
-class RequireContainer:
-    """<RequireAll>/<RequireAny>/<RequireNone>: ``kind`` is "all", "any" or "none"."""
-
-    kind: str
-    items: tuple  # RequireRule and RequireContainer
-    limit: tuple[frozenset[str], bool] | None = None
-
-
 # Fields whose merge is "the more specific section wins when it sets a value".
 _SCALAR_FIELDS = (
     "set_handler", "force_type", "default_type", "auth_type", "auth_name", "directory_index",
@@ -94,8 +76,9 @@ class DirConfig:
     default_type: str | None = None
     auth_type: str | None = None
     auth_name: str | None = None
-    # Require lines and containers of the section (an implicit <RequireAny>).
-    requires: tuple[RequireRule | RequireContainer, ...] | None = None
+    # Require lines and containers of the section (an implicit <RequireAny>), as
+    # auth.Require / auth.RequireContainer nodes.
+    requires: tuple | None = None
     directory_index: tuple[str, ...] | None = None
     error_documents: dict[int, str] = field(default_factory=dict)
     set_env: dict[str, str | None] = field(default_factory=dict)

@@ -43,6 +43,8 @@ class SectionScope:
     # sections go.
     overrides: frozenset[str] | None = None
     files_sink: list | None = None
+    # Records a ConfigWarning for a node: warn(node, message).
+    warn: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ mod_headers, mod_log_config ...) that the engine reproduces or accepts.
 
 from __future__ import annotations
 
-from .dirconfig import RequireRule
+from ..auth import MethodLimit, RequireSyntaxError, UnsupportedRequire, parse_require
 from .directives import (
     HTACCESS,
     SERVER_AND_SECTIONS,
@@ -225,32 +225,23 @@ def _auth_basic_authoritative(node: Directive, scope: SectionScope) -> None:
 
 @directive("Require", SERVER_AND_SECTIONS | {HTACCESS}, min_args=1, override="authconfig")
 def _require(node: Directive, scope: SectionScope) -> None:
-    words = tuple(node.args)
-    negate = words[0].lower() == "not"
-    if negate:
-        words = words[1:]
-        if not words or scope.require_sink is None:
-            raise node.error("negative Require directive has no effect outside <RequireAll> "
-                             "or <RequireNone>")  # fmt: skip
-    kind = words[0].lower()
-    if kind in ("all",) and (len(words) != 2 or words[1].lower() not in ("granted", "denied")):
-        raise node.error("Require all takes 'granted' or 'denied'")
-    if kind in _REQUIRE_UNSUPPORTED:
-        raise node.error(f"Require {kind} is not supported by this server")
-    if kind not in _REQUIRE_KINDS:
-        raise node.error(f"unknown Authz provider: {words[0]}")
-    rule = RequireRule(words, negate, scope.limit)
+    limit = None
+    if scope.limit is not None:
+        limit = MethodLimit(scope.limit[0], scope.limit[1])
+    try:
+        rule = parse_require(node.args, limit)
+    except UnsupportedRequire as unsupported:
+        rule = unsupported.require  # kept: requests it decides get a 500
+        if scope.warn is not None:
+            scope.warn(node, f"{unsupported}: requests that depend on it are answered 500")
+    except RequireSyntaxError as error:
+        raise node.error(str(error)) from None
+    if rule.negate and scope.require_sink is None:
+        raise node.error("negative Require directive has no effect in <RequireAny> directive")
     if scope.require_sink is not None:
         scope.require_sink.append(rule)
     else:
         scope.config.requires = (scope.config.requires or ()) + (rule,)
-
-
-_REQUIRE_KINDS = frozenset(
-    {"all", "valid-user", "user", "group", "file-owner", "file-group", "ip", "host",
-     "local", "env", "method", "expr", "forward-dns"}
-)  # fmt: skip
-_REQUIRE_UNSUPPORTED = frozenset({"expr", "file-owner", "file-group", "forward-dns"})
 
 
 @directive("Satisfy", min_args=1, max_args=1, override="authconfig")
