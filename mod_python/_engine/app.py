@@ -21,6 +21,7 @@ import threading
 
 from .. import version as version_module
 from .access import check_access
+from .access_log import AccessLogger, record_from_request
 from .aliases import translate_alias
 from .autoindex import listing
 from .config.server import ServerSettings, load_config_file, load_config_text
@@ -90,6 +91,9 @@ class Engine:
         self._redirect_guard = threading.local()
         self._autoindex_loaded = "autoindex" in settings.loaded_modules
         self._auth_basic_loaded = "auth_basic" in settings.loaded_modules
+        self._access_log = None
+        if any(record.custom_logs for record in [settings, *settings.vhosts]):
+            self._access_log = AccessLogger(settings, error_stream=error_stream)
         for warning in settings.warnings:
             self.main_server.log_error(f"config: {warning}", APLOG_WARNING)
         if set_argv:
@@ -108,6 +112,11 @@ class Engine:
     @classmethod
     def from_config_text(cls, text: str, file: str = "<config>", defines=None, **kwargs) -> Engine:
         return cls(load_config_text(text, file, defines), **kwargs)
+
+    def reopen_logs(self) -> None:
+        """Reopen the access logs (log rotation: the daemon calls this on SIGUSR1)."""
+        if self._access_log is not None:
+            self._access_log.reopen()
 
     def server_object(self, settings: ServerSettings):
         return self._servers[id(settings)]
@@ -168,6 +177,8 @@ class Engine:
             while final._next is not None:
                 final = final._next
             final._response_done()
+            if self._access_log is not None:
+                self._access_log.log(record_from_request(final), req._vhost)
             self._log_phase(final)
             self._cleanups(req)
         return writer.finish()

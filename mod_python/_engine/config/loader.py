@@ -73,6 +73,11 @@ def resolve_server_relative_paths(settings: ServerSettings, config_directory: st
             record.document_root = os.path.normpath(os.path.join(root, record.document_root))
         if record.pid_file and not os.path.isabs(record.pid_file):
             record.pid_file = os.path.normpath(os.path.join(root, record.pid_file))
+        record.custom_logs = [
+            (target if target.startswith("|") or os.path.isabs(target)
+             else os.path.normpath(os.path.join(root, target)), log_format)
+            for target, log_format in record.custom_logs
+        ]  # fmt: skip
         log = record.error_log
         if log not in _NOT_A_FILE_LOG and not log.startswith(("|", "syslog")):
             if not os.path.isabs(log):
