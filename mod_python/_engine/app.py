@@ -24,9 +24,11 @@ from .access import check_access
 from .access_log import AccessLogger, record_from_request
 from .aliases import translate_alias
 from .autoindex import listing
+from .config.htaccess import HtaccessError
 from .config.server import ServerSettings, load_config_file, load_config_text
 from .connection import connection
 from .constants import (
+    APLOG_ALERT,
     APLOG_ERR,
     APLOG_WARNING,
     APR_DIR,
@@ -236,7 +238,11 @@ class Engine:
         if not skip_directories and req.filename:
             _map_to_storage(req)
             req._canonical_filename = req.filename
-        config = vhost.config_for(req.filename, req.uri, skip_directories)
+        try:
+            config = vhost.config_for(req.filename, req.uri, skip_directories)
+        except HtaccessError as error:
+            req.log_error(str(error), APLOG_ALERT)
+            return HTTP_INTERNAL_SERVER_ERROR
         req._set_config(config)
 
         # Directory-level PythonInitHandler never runs for main requests (SPEC 2.1 row 3):

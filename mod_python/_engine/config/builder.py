@@ -18,6 +18,7 @@ from ..auth import MethodLimit, RequireContainer, RequireSyntaxError
 from .conditionals import if_version_holds, negated
 from .dirconfig import DirConfig
 from .directives import HTACCESS, REGISTRY, SECTION, SERVER, SectionScope
+from .htaccess import HtaccessReader
 from .modules import LoadedModules
 from .parser import ConfigError, Directive, parse_config
 from .server import ConfigWarning, Section, ServerSettings
@@ -114,13 +115,19 @@ class ConfigBuilder:
         main.defines = set(self.defines)
         main.loaded_modules = set(self.modules.names)
         main.warnings = list(self.warnings)
+        for record in [main, *main.vhosts]:
+            record.htaccess_reader = HtaccessReader(self, record, record.access_file_names)
         main.finish()
         return main
 
     def apply_htaccess(self, tree: list[Directive], scope: SectionScope) -> None:
         """Apply a parsed .htaccess file to ``scope`` (context HTACCESS, its overrides set)."""
         self._main = scope.server
-        self._apply_all(tree, scope.server, scope)
+        collecting, self.collect_errors = self.collect_errors, False
+        try:
+            self._apply_all(tree, scope.server, scope)
+        finally:
+            self.collect_errors = collecting
 
     # ---- walking -----------------------------------------------------------------------
 
@@ -168,7 +175,9 @@ class ConfigBuilder:
         if scope.context not in spec.contexts:
             where = ".htaccess" if scope.context == HTACCESS else "here"
             raise node.error(f"{spec.name} not allowed {where}")
-        if scope.context == HTACCESS and not _override_allows(spec.override, scope.overrides):
+        if scope.context == HTACCESS and not _override_allows(
+            spec.override, scope.overrides, node.key
+        ):
             raise node.error(f"{spec.name} not allowed here (AllowOverride)")
         if len(node.args) < spec.min_args or (
             spec.max_args is not None and len(node.args) > spec.max_args
@@ -427,8 +436,13 @@ _BUILDER_DIRECTIVES = {
 }
 
 
-def _override_allows(needed: str | None, allowed: frozenset[str] | None) -> bool:
-    if needed is None or not allowed:
+def _override_allows(needed: str | None, allowed: frozenset[str] | None, name: str) -> bool:
+    """AllowOverride classes, or AllowOverrideList names (held as "=name")."""
+    if not allowed:
+        return False
+    if "=" + name in allowed:
+        return True
+    if needed is None:
         return False
     if "all" in allowed or needed == "all":
         return True

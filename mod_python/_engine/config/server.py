@@ -102,6 +102,7 @@ class ServerSettings:
     access_file_names: tuple[str, ...] = (".htaccess",)
     # mod_alias: Alias/AliasMatch/ScriptAlias and server-level Redirect*, in config order.
     alias_rules: list = field(default_factory=list)
+    htaccess_reader: object = field(default=None, repr=False)  # set by the loader
     # mod_log_config: LogFormat nicknames -> format, and CustomLog (target, format) pairs.
     log_formats: dict[str, str] = field(default_factory=dict)
     custom_logs: list[tuple[str, str]] = field(default_factory=list)
@@ -185,17 +186,32 @@ class ServerSettings:
     # ---- per-request merged configuration --------------------------------------------------
 
     def matching_sections(self, filename: str | None, uri: str, skip_directories: bool) -> tuple:
-        """Indexes of the sections that apply, in Apache's merge order (dirs, files, locations)."""
-        matched: list[tuple[int, int | None]] = []
+        """The sections that apply, in Apache's merge order: <Directory> by depth (each
+        level followed by its .htaccess when AllowOverride permits), regex directories,
+        <Files>, <Location>. Entries are (section order, nested <Files> index or None), or
+        ("htaccess", file) / ("htaccess-files", file, index)."""
+        matched: list[tuple] = []
         if filename and not skip_directories:
             directory = filename if filename.endswith("/") else filename.rpartition("/")[0] + "/"
             basename = filename.rstrip("/").rpartition("/")[2]
-            directories = [s for s in self._directory_sections if s.matches_directory(directory)]
-            matched.extend((s.order, None) for s in directories)
+            if self._htaccess is None:
+                directories = [
+                    s for s in self._directory_sections if s.matches_directory(directory)
+                ]
+                matched.extend((s.order, None) for s in directories)
+                htaccess_files = ()
+            else:
+                directories, htaccess_files = self._walk_with_htaccess(directory, matched)
             for section in directories:
                 matched.extend(
                     (section.order, index)
                     for index, nested in enumerate(section.files)
+                    if nested.matches_file(basename)
+                )
+            for found in htaccess_files:
+                matched.extend(
+                    ("htaccess-files", found, index)
+                    for index, nested in enumerate(found.files)
                     if nested.matches_file(basename)
                 )
             matched.extend(
@@ -204,12 +220,49 @@ class ServerSettings:
         matched.extend((s.order, None) for s in self._location_sections if s.matches_location(uri))
         return tuple(matched)
 
+    def _walk_with_htaccess(self, directory: str, matched: list) -> tuple[list, list]:
+        """httpd's directory walk, reading .htaccess files level by level."""
+        from .htaccess import HtaccessError
+
+        directories: list[Section] = []
+        found_files = []
+        merged = self.config
+        parts = [part for part in directory.split("/") if part]
+        for depth in range(len(parts) + 1):
+            level = "/" + "".join(part + "/" for part in parts[:depth])
+            for section in self._plain_by_depth.get(depth, ()):
+                if section.matches_directory(directory):
+                    directories.append(section)
+                    matched.append((section.order, None))
+                    merged = merged.merged_with(section.config)
+            allowed = merged.allow_override or frozenset()
+            if merged.allow_override_list:
+                allowed = allowed | {"=" + name for name in merged.allow_override_list}
+            if not allowed:
+                continue
+            found = self._htaccess.lookup(level, frozenset(allowed))
+            if found is None:
+                continue
+            if found.error:
+                raise HtaccessError(found.error)
+            matched.append(("htaccess", found))
+            merged = merged.merged_with(found.config)
+            found_files.append(found)
+        for section in self._regex_directory_sections:
+            if section.matches_directory(directory):
+                directories.append(section)
+                matched.append((section.order, None))
+        return directories, found_files
+
     def config_for(self, filename: str | None, uri: str, skip_directories: bool) -> DirConfig:
-        """The merged config of a request, remembered per (file name, URI) between requests."""
+        """The merged config of a request, remembered per (file name, URI) between requests
+        (not when .htaccess files may take part: those are checked on every request)."""
         key = (filename, uri, skip_directories)
         merged = self._request_cache.get(key)
         if merged is None:
             merged = self.merged_config(self.matching_sections(filename, uri, skip_directories))
+            if self._htaccess is not None and filename and not skip_directories:
+                return merged
             if len(self._request_cache) >= 4096:
                 self._request_cache.clear()
             self._request_cache[key] = merged
@@ -227,16 +280,22 @@ class ServerSettings:
         if merged is not None:
             return merged
         merged = self.config
-        for order, nested in key:
-            section = self._section_by_order[order]
-            merged = merged.merged_with(
-                section.config if nested is None else section.files[nested].config
-            )
+        for entry in key:
+            merged = merged.merged_with(self._entry_config(entry))
         with self._merge_lock:
             if len(self._merge_cache) > 10000:
                 self._merge_cache.clear()
             self._merge_cache[key] = merged
         return merged
+
+    def _entry_config(self, entry: tuple) -> DirConfig:
+        first = entry[0]
+        if first == "htaccess":
+            return entry[1].config
+        if first == "htaccess-files":
+            return entry[1].files[entry[2]].config
+        section = self._section_by_order[first]
+        return section.config if entry[1] is None else section.files[entry[1]].config
 
     def section_owning(self, config: DirConfig) -> Section | None:
         """The section whose own (unmerged) config is ``config``."""
@@ -245,20 +304,41 @@ class ServerSettings:
     def section_for(self, order: int) -> Section:
         return self._section_by_order[order]
 
+    def _overrides_anywhere(self) -> bool:
+        configs = [self.config, *(s.config for s in self.sections)]
+        return any(c.allow_override or c.allow_override_list for c in configs)
+
     def finish(self) -> None:
         """Precompute what every request needs: sections by kind, in Apache's merge order."""
         self._section_by_order = {s.order: s for s in self.sections}
         self._vhosts_by_address: dict[tuple, tuple] = {}
         self._request_cache: dict[tuple, DirConfig] = {}
-        plain = [s for s in self.sections if s.kind == "directory" and s.regex is None]
-        plain.sort(key=lambda s: (s.path.rstrip("/").count("/") if s.path != "/" else 0, s.order))
+        # Plain <Directory> by depth, then in list order (a vhost's after the main server's).
+        plain = [
+            (_depth(s.path), index, s)
+            for index, s in enumerate(self.sections)
+            if s.kind == "directory" and s.regex is None
+        ]
+        plain.sort(key=lambda item: item[:2])
+        self._plain_by_depth: dict[int, list[Section]] = {}
+        for depth, _, section in plain:
+            self._plain_by_depth.setdefault(depth, []).append(section)
         regexes = [s for s in self.sections if s.kind == "directory" and s.regex is not None]
-        self._directory_sections = plain + regexes
+        self._regex_directory_sections = regexes
+        self._directory_sections = [s for _, _, s in plain] + regexes
+        self._htaccess = None
+        if self.htaccess_reader is not None and self._overrides_anywhere():
+            self._htaccess = self.htaccess_reader
         self._files_sections = [s for s in self.sections if s.kind == "files"]
         self._location_sections = [s for s in self.sections if s.kind == "location"]
         self._locations_with_handlers = any(s.config.handlers for s in self._location_sections)
         for vhost in self.vhosts:
             vhost.finish()
+
+
+def _depth(path: str) -> int:
+    """Path components of a <Directory> path: "/" is 0, "/a/b" is 2."""
+    return 0 if path == "/" else path.rstrip("/").count("/")
 
 
 def _host_of(address: str) -> str:
