@@ -42,6 +42,7 @@ from .constants import (
     HTTP_MOVED_PERMANENTLY,
     HTTP_NO_CONTENT,
     HTTP_NOT_MODIFIED,
+    HTTP_REQUEST_URI_TOO_LARGE,
     OK,
 )  # fmt: skip
 from .error_pages import KEEPS_LOCATION, error_page
@@ -114,6 +115,11 @@ class Engine:
     @classmethod
     def from_config_text(cls, text: str, file: str = "<config>", defines=None, **kwargs) -> Engine:
         return cls(load_config_text(text, file, defines), **kwargs)
+
+    @classmethod
+    def from_config_objects(cls, config, defines=None, base_dir=None, **kwargs) -> Engine:
+        """From httpdconf objects: rendered to text, then read by the same parser."""
+        return cls(load_config_text(str(config), "<httpdconf>", defines, base_dir), **kwargs)
 
     def reopen_logs(self) -> None:
         """Reopen the access logs (log rotation: the daemon calls this on SIGUSR1)."""
@@ -188,6 +194,10 @@ class Engine:
     # ---- the request cycle ----------------------------------------------------------------
 
     def _serve(self, req: Request) -> None:
+        status = _protocol_limits(req, self.settings)
+        if status != OK:
+            self._die(req, status)
+            return
         config = req._vhost.config
         status = self.phases.run(req, "PythonInitHandler", config)
         if status in (OK, DECLINED):
@@ -460,6 +470,25 @@ class Engine:
                     self.phases.run(current, "PythonCleanupHandler", config)
                 except Exception as error:  # noqa: BLE001
                     report_error(error, current, "PythonCleanupHandler")
+
+
+def _protocol_limits(req: Request, main: ServerSettings) -> int:
+    """LimitRequestLine, LimitRequestFields and LimitRequestFieldSize, checked as httpd
+    checks them while reading the request (the main server's values)."""
+    if len(req.the_request) > main.limit_req_line:
+        return HTTP_REQUEST_URI_TOO_LARGE
+    headers = req.headers_in
+    if len(headers) > main.limit_req_fields:
+        req.notes["error-notes"] = (
+            "The number of request header fields exceeds this server's limit."
+        )
+        return HTTP_BAD_REQUEST
+    limit = main.limit_req_fieldsize
+    for name, value in headers.items():
+        if len(name) + 2 + len(value) > limit:
+            req.notes["error-notes"] = "Size of a request header field exceeds server limit."
+            return HTTP_BAD_REQUEST
+    return OK
 
 
 def _apply_set_env(env, settings: dict) -> None:

@@ -68,7 +68,9 @@ def split_args(text: str) -> list[str]:
             start = i
             while i < n and text[i] not in " \t":
                 i += 1
-            args.append(text[start:i])
+            word = text[start:i]
+            # httpd un-escapes a doubled backslash in unquoted words too.
+            args.append(word.replace("\\\\", "\\") if "\\\\" in word else word)
 
 
 def _logical_lines(text: str, file: str):

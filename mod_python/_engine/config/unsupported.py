@@ -20,7 +20,7 @@ _SERVER_PLUMBING = (
     "User", "Group", "Mutex", "DefaultRuntimeDir", "ServerTokens", "StartServers",
     "MinSpareServers", "MaxSpareServers", "ServerLimit", "MaxRequestWorkers", "MaxClients",
     "MaxConnectionsPerChild", "MaxRequestsPerChild", "ThreadLimit", "ThreadsPerChild",
-    "MinSpareThreads", "MaxSpareThreads", "ThreadStackSize", "NumServers", "StartThreads",
+    "MinSpareThreads", "MaxSpareThreads", "ThreadStackSize", "NumServers", "StartThreads", "MaxThreadsPerChild",
     "HostnameLookups", "UseCanonicalName", "UseCanonicalPhysicalPort", "EnableSendfile",
     "EnableMMAP", "TraceEnable", "LockFile", "AcceptMutex", "ScoreBoardFile",
     "NameVirtualHost", "GracefulShutdownTimeout", "ListenBacklog", "SendBufferSize",
