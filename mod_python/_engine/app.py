@@ -254,6 +254,11 @@ class Engine:
             req.log_error(str(error), APLOG_ALERT)
             return HTTP_INTERNAL_SERVER_ERROR
         req._set_config(config)
+        if req.filename and not skip_directories and _symlink_refused(req, config):
+            req.log_error(
+                f"AH00037: Symbolic link not allowed or link target not accessible: {req.filename}"
+            )
+            return HTTP_FORBIDDEN
 
         # Directory-level PythonInitHandler never runs for main requests (SPEC 2.1 row 3):
         # only after an internal redirect, whose notes are fresh.
@@ -470,6 +475,20 @@ class Engine:
                     self.phases.run(current, "PythonCleanupHandler", config)
                 except Exception as error:  # noqa: BLE001
                     report_error(error, current, "PythonCleanupHandler")
+
+
+def _symlink_refused(req: Request, config) -> bool:
+    """Options without FollowSymLinks: a symbolic link below the document root is refused."""
+    options = config.effective_options
+    if "followsymlinks" in options or "symlinksifownermatch" in options:
+        return False
+    root = req._vhost.document_root.rstrip("/")
+    path = req.filename.rstrip("/")
+    while len(path) > len(root) and path.startswith(root):
+        if os.path.islink(path):
+            return True
+        path = path.rpartition("/")[0]
+    return False
 
 
 def _protocol_limits(req: Request, main: ServerSettings) -> int:

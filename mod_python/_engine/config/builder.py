@@ -219,11 +219,7 @@ class ConfigBuilder:
                 raise node.error(f"No matches for the wildcard '{os.path.basename(pattern)}' "
                                  f"in '{os.path.dirname(pattern)}', failing")  # fmt: skip
         elif os.path.isdir(pattern):
-            files = sorted(
-                os.path.join(pattern, name)
-                for name in os.listdir(pattern)
-                if os.path.isfile(os.path.join(pattern, name))
-            )
+            files = _files_below(pattern)
         elif os.path.exists(pattern):
             files = [pattern]
         elif optional:
@@ -434,6 +430,18 @@ _BUILDER_DIRECTIVES = {
     "include": _builder_hook("_include"),
     "includeoptional": _builder_hook("_include_optional"),
 }
+
+
+def _files_below(directory: str) -> list[str]:
+    """Include of a directory: every file in it and its subdirectories, in name order."""
+    found = []
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if os.path.isdir(path):
+            found.extend(_files_below(path))
+        elif os.path.isfile(path):
+            found.append(path)
+    return found
 
 
 def _override_allows(needed: str | None, allowed: frozenset[str] | None, name: str) -> bool:
