@@ -58,8 +58,9 @@ def if_version_holds(args: list[str]) -> bool:
     if compare is None:
         raise ValueError(f"<IfVersion>: unknown operator {operator!r}")
     version = _parse_version(operand)
-    # A version given as 2.4 compares with the release cut to the same length, as httpd does.
-    holds = compare(HTTPD_RELEASE[: len(version)], version)
+    # Missing minor/patch numbers are 0, as mod_version reads them: "= 2.4" is 2.4.0.
+    version = version + (0,) * (3 - len(version))
+    holds = compare(HTTPD_RELEASE, version)
     return holds == wanted
 
 
