@@ -196,6 +196,7 @@ CASES = [
     ("merge-deepest-directory", "GET", "/merge/a/b/page.txt", {}, 200),
     ("merge-files-in-directory", "GET", "/merge/a/page.txt", {}, 200),
     ("merge-no-files-match", "GET", "/merge/other.html", {}, 200),
+    ("merge-location-access-after-directory", "GET", "/merge/locked/file.txt", {}, 403),
     # ---- DirectoryIndex, mod_dir, mod_autoindex
     ("index-first-existing-name", "GET", "/indexes/multi/", {}, 200),
     ("index-later-name", "GET", "/indexes/second/", {}, 200),
@@ -207,9 +208,14 @@ CASES = [
     ("alias-with-directory", "GET", "/outside/pic.txt", {}, 200),
     ("aliasmatch-capture", "GET", "/am/other.text", {}, 200),
     ("alias-target-denied-by-root", "GET", "/denied/secret.txt", {}, 403),
+    ("alias-trailing-slash-must-match", "GET", "/outside", {}, 404),
+    ("aliasmatch-no-match", "GET", "/am/other.txt", {}, 404),
     # ---- Redirect / RedirectMatch
     ("redirect-302-keeps-suffix-and-query", "GET", "/old/page?a=1&b=2", {}, 302),
+    ("redirect-prefix-only-at-segment", "GET", "/oldish", {}, 404),
     ("redirect-301-external", "GET", "/perm", {}, 301),
+    ("redirect-in-vhost", "GET", "/alpha-only/x?y=1", {"Host": "alpha.test:{port}"}, 302),
+    ("redirect-of-vhost-not-in-default", "GET", "/alpha-only/x", {}, 404),
     ("redirect-410", "GET", "/gone-away/x", {}, 410),
     ("redirect-303", "GET", "/see", {}, 303),
     ("redirectmatch-301", "GET", "/rm/doc.html?q=v", {}, 301),
@@ -244,6 +250,7 @@ CASES = [
     # ---- .htaccess
     ("htaccess-fileinfo-addtype", "GET", "/ht/fileinfo/file.cst", {}, 200),
     ("htaccess-fileinfo-errordocument", "GET", "/ht/fileinfo/missing", {}, 404),
+    ("htaccess-python-handler-and-options", "GET", "/ht/fileinfo/show.py", {}, 200),
     ("htaccess-authconfig-needs-user", "GET", "/ht/authconfig/", {}, 401),
     ("htaccess-authconfig-user", "GET", "/ht/authconfig/", _basic("htuser:ht-secret"), 200),
     ("htaccess-forbidden-directive", "GET", "/ht/forbidden/", {}, 500),

@@ -1,0 +1,1 @@
+# served by config_cases::show_options
