@@ -200,7 +200,8 @@ def test_vhosts_with_aliases_and_stacked_handlers_in_nested_sections(write_tree,
     assert client.get("/static/app.js", host="api-rw2.test", port=8080).text == "var x;\n"
     www = client.get("/py/page", host="www-rw2.test", port=8080)
     assert www.text == "PythonHandler www-rw2.test uri=/py/page stage=fixed opt=www"
-    assert client.get("/", host="unknown.test", port=8080).status == 404  # api vhost: no index
+    # The first vhost is the default; its root has no index and Options lacks Indexes.
+    assert client.get("/", host="unknown.test", port=8080).status == 403
 
 
 def test_htaccess_overrides_in_a_shared_hosting_layout(write_tree, serve_config):
