@@ -30,7 +30,10 @@ def check_access(phases, req, config, auth_basic_loaded: bool) -> int:
     status = phases.run(req, "PythonAccessHandler", config)
     if status not in (OK, DECLINED):
         return status
-    hosts_allow = host_rules_allow(config, req.useragent_ip, req.method, req.subprocess_env)
+    if config.access_is_open:
+        return OK  # no host rules, and no Require other than "all granted"
+    env = req._subprocess_env if req._subprocess_env is not None else {}
+    hosts_allow = host_rules_allow(config, req.useragent_ip, req.method, env)
     if config.satisfy == "any" and hosts_allow:
         return OK
     if hosts_allow is False and config.satisfy != "any":
@@ -40,7 +43,8 @@ def check_access(phases, req, config, auth_basic_loaded: bool) -> int:
         remote_ip=req.useragent_ip,
         local_ip=req.connection.local_ip,
         method=req.method,
-        env=req.subprocess_env,
+        # Only what earlier phases set: httpd adds the CGI variables after access checks.
+        env=req._subprocess_env if req._subprocess_env is not None else {},
         groups_of=_group_lookup(req, config),
         uri=req.uri,
         filename=req.filename,

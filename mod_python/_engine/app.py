@@ -494,19 +494,29 @@ def _symlink_refused(req: Request, config) -> bool:
 def _protocol_limits(req: Request, main: ServerSettings) -> int:
     """LimitRequestLine, LimitRequestFields and LimitRequestFieldSize, checked as httpd
     checks them while reading the request (the main server's values)."""
-    if len(req.the_request) > main.limit_req_line:
+    environ = req._environ
+    target = environ.get("REQUEST_URI")
+    if target is None:
+        target = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
+    line = len(environ.get("REQUEST_METHOD", "")) + len(target) + 10  # " ", " HTTP/1.1"
+    if line > main.limit_req_line and len(req.the_request) > main.limit_req_line:
         return HTTP_REQUEST_URI_TOO_LARGE
-    headers = req.headers_in
-    if len(headers) > main.limit_req_fields:
+    fields = 0
+    field_limit = main.limit_req_fieldsize + 3  # "Name: value" is len("HTTP_NAME") - 3 + ...
+    too_long = False
+    for key, value in environ.items():
+        if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            fields += 1
+            if len(key) + len(value) > field_limit:
+                too_long = True
+    if fields > main.limit_req_fields:
         req.notes["error-notes"] = (
             "The number of request header fields exceeds this server's limit."
         )
         return HTTP_BAD_REQUEST
-    limit = main.limit_req_fieldsize
-    for name, value in headers.items():
-        if len(name) + 2 + len(value) > limit:
-            req.notes["error-notes"] = "Size of a request header field exceeds server limit."
-            return HTTP_BAD_REQUEST
+    if too_long:
+        req.notes["error-notes"] = "Size of a request header field exceeds server limit."
+        return HTTP_BAD_REQUEST
     return OK
 
 

@@ -145,6 +145,19 @@ class DirConfig:
         return frozenset(key.partition(".")[0] for key in self.handlers)
 
     @cached_property
+    def access_is_open(self) -> bool:
+        """No Order/Allow/Deny and no Require other than an unlimited "Require all granted":
+        every request passes the access checks without evaluating anything."""
+        if self.allow_from is not None or self.deny_from is not None:
+            return False
+        for node in self.requires or ():
+            if getattr(node, "provider", None) != "all" or node.args != ("granted",):
+                return False
+            if node.negate or node.limit is not None:
+                return False
+        return True
+
+    @cached_property
     def mime_cache(self) -> dict[str, tuple[str | None, str | None]]:
         """mod_mime's answer per file-name suffix (content type, handler), filled as met."""
         return {}
