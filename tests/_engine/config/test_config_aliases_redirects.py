@@ -112,7 +112,9 @@ def test_script_alias_is_refused_with_a_warning(site):
 
 
 def test_directory_index_picks_the_first_existing_name(site):
-    client = site('<Directory "{root}/www/docs">\nDirectoryIndex missing.html readme.txt\n</Directory>\n')
+    client = site(
+        '<Directory "{root}/www/docs">\nDirectoryIndex missing.html readme.txt\n</Directory>\n'
+    )
     reply = client.get("/docs/")
     assert (reply.status, reply.text) == (200, "read me\n")
 
@@ -149,7 +151,9 @@ def test_without_indexes_a_directory_without_index_is_forbidden(site):
 
 
 def test_directory_index_disabled_falls_back_to_listing(site):
-    client = site('<Directory "{root}/www">\nOptions Indexes\nDirectoryIndex disabled\n</Directory>\n')
+    client = site(
+        '<Directory "{root}/www">\nOptions Indexes\nDirectoryIndex disabled\n</Directory>\n'
+    )
     assert "Index of /" in client.get("/").text
 
 

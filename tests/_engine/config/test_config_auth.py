@@ -77,7 +77,9 @@ def test_require_any_of_ip_or_user(protected):
     client = protected("Require ip 10.1.0.0/16\n    Require user bob")
     assert client.get("/private/page.txt", remote="10.1.2.3").status == 200
     assert client.get("/private/page.txt", remote="192.168.1.1").status == 401
-    assert client.get("/private/page.txt", remote="192.168.1.1", user=("bob", "builder")).status == 200
+    assert (
+        client.get("/private/page.txt", remote="192.168.1.1", user=("bob", "builder")).status == 200
+    )
 
 
 def test_require_all_denied_in_a_deeper_section_wins(protected, write_tree):

@@ -212,8 +212,6 @@ def test_limit_sections_restrict_require_to_methods(
     engine_from_text, write_tree, limit, get_status, post_status
 ):
     write_tree({"www/page.txt": "hello\n"})
-    client = engine_from_text(
-        'DocumentRoot "{root}/www"\n' + LIMITED.replace("{limit}", limit)
-    )
+    client = engine_from_text('DocumentRoot "{root}/www"\n' + LIMITED.replace("{limit}", limit))
     assert client.get("/page.txt").status == get_status
     assert client.post("/page.txt").status == post_status

@@ -32,7 +32,9 @@ def test_unknown_section_is_invalid_command(load_text):
 
 
 def test_unknown_directive_nested_in_sections_names_its_own_line(load_text):
-    error = config_error(load_text, """\
+    error = config_error(
+        load_text,
+        """\
         <VirtualHost *:80>
             ServerName v
             <Directory /srv>
@@ -40,7 +42,8 @@ def test_unknown_directive_nested_in_sections_names_its_own_line(load_text):
                 Bogus thing
             </Directory>
         </VirtualHost>
-    """)
+    """,
+    )
     assert error.line == 5
 
 
@@ -103,7 +106,7 @@ def test_bad_argument_values(load_text, text, message):
     "text, directive, line",
     [
         ("RewriteEngine On\nRewriteRule ^/a /b\n", "RewriteEngine", 2),
-        ('<If "%{HTTP_HOST} == \'a\'">\nPythonOption x y\n</If>\n', "If", 2),
+        ("<If \"%{HTTP_HOST} == 'a'\">\nPythonOption x y\n</If>\n", "If", 2),
         ("<Proxy *>\nRequire all granted\n</Proxy>\n", "Proxy", 2),
         ("SSLEngine on\n", "SSLEngine", 2),
         ("<Location /x>\nProxyPass http://backend/\n</Location>\n", "ProxyPass", 3),

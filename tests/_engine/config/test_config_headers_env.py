@@ -67,7 +67,7 @@ def test_header_unset_removes_a_header_the_handler_set(site, write_tree):
 
 
 def test_header_set_applies_to_success_and_always_to_errors(site):
-    client = site('Header set X-Success yes\nHeader always set X-Always yes\n')
+    client = site("Header set X-Success yes\nHeader always set X-Always yes\n")
     ok = client.get("/page.html")
     missing = client.get("/missing.html")
     assert (ok.header("X-Success"), ok.header("X-Always")) == ("yes", "yes")
@@ -90,11 +90,14 @@ def test_header_conditional_on_environment_variable(site):
 
 
 def test_request_header_set_append_unset_reach_the_handler(site, show):
-    client = site(SHOW_APP + """\
+    client = site(
+        SHOW_APP
+        + """\
         RequestHeader set X-Forwarded-Proto https
         RequestHeader append X-Tags added
         RequestHeader unset X-Remove-Me
-    """)
+    """
+    )
     reply = client.get(
         "/app/show.py", headers={"X-Tags": "sent", "X-Remove-Me": "1", "X-Kept": "k"}
     )
@@ -110,14 +113,17 @@ def test_bad_header_action_is_a_config_error(load_text):
 
 
 def test_set_env_and_unset_env_down_the_tree(site, show):
-    client = site(SHOW_APP + """\
+    client = site(
+        SHOW_APP
+        + """\
         SetEnv T_GLOBAL g
         SetEnv T_EMPTY
         <Directory "{root}/www/app">
             SetEnv T_APP a
             UnsetEnv T_GLOBAL
         </Directory>
-    """)
+    """
+    )
     assert show[1](client.get("/app/show.py"))["env"] == "T_APP:a,T_EMPTY:"
 
 

@@ -40,8 +40,9 @@ def test_auth_config_in_htaccess_protects_the_directory(site, htpasswd, tmp_path
 
 
 def test_directive_outside_the_allowed_classes_is_a_500_with_file_and_line(site, tmp_path):
-    client = site("AllowOverride AuthConfig", {"www/sub/.htaccess": "Require all granted\n"
-                                                                    "Options +Indexes\n"})
+    client = site(
+        "AllowOverride AuthConfig", {"www/sub/.htaccess": "Require all granted\nOptions +Indexes\n"}
+    )
     assert client.get("/sub/page.txt").status == 500
     assert client.get("/page.txt").status == 200
     log = client.log.getvalue()

@@ -136,7 +136,9 @@ def test_variable_falls_back_to_the_environment():
 
 def test_define_wins_over_the_environment():
     builder = ConfigBuilder(environ={"HOME_DIR": "/from/env"})
-    settings = builder.build(parse_config("Define HOME_DIR /from/define\nDocumentRoot ${HOME_DIR}\n"))
+    settings = builder.build(
+        parse_config("Define HOME_DIR /from/define\nDocumentRoot ${HOME_DIR}\n")
+    )
     assert settings.document_root == "/from/define"
 
 
@@ -148,7 +150,9 @@ def test_undefined_variable_stays_literal_with_a_warning(load_text):
 
 
 def test_define_applies_from_its_line_on_only(load_text):
-    settings = load_text("PythonOption before ${LATE}\nDefine LATE yes\nPythonOption after ${LATE}\n")
+    settings = load_text(
+        "PythonOption before ${LATE}\nDefine LATE yes\nPythonOption after ${LATE}\n"
+    )
     assert options_of(settings) == {"before": "${LATE}", "after": "yes"}
 
 

@@ -10,9 +10,7 @@ from mod_python._engine.config.parser import ConfigError, parse_config, split_ar
 
 def test_comment_lines_and_blank_lines_are_skipped():
     tree = parse_config("# a comment\n\n   # indented comment\nServerName a.test\n")
-    assert [(node.name, node.args, node.line) for node in tree] == [
-        ("ServerName", ["a.test"], 4)
-    ]
+    assert [(node.name, node.args, node.line) for node in tree] == [("ServerName", ["a.test"], 4)]
 
 
 def test_hash_after_a_directive_is_an_argument_not_a_comment():

@@ -288,7 +288,10 @@ def test_intranet_with_basic_auth_groups_and_public_area(write_tree, serve_confi
     })  # fmt: skip
     client = serve_config("conf/httpd.conf")
     challenge = client.get("/reports/q1.txt")
-    assert (challenge.status, challenge.header("WWW-Authenticate")) == (401, 'Basic realm="Intranet"')
+    assert (challenge.status, challenge.header("WWW-Authenticate")) == (
+        401,
+        'Basic realm="Intranet"',
+    )
     assert client.get("/reports/q1.txt", user=("mia", "m1")).text == "q1 numbers\n"
     assert client.get("/reports/q1.txt", user=("tom", "t0")).status == 401
     assert client.get("/reports/public/notice.txt").text == "notice\n"

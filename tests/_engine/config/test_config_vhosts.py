@@ -124,7 +124,9 @@ def test_vhost_inherits_main_server_settings_it_does_not_set(load_text):
 
 
 def test_vhost_records_where_it_was_defined(load_text, tmp_path):
-    settings = load_text("ServerName m\n\n<VirtualHost *:80 [::1]:80>\nServerName v\n</VirtualHost>\n")
+    settings = load_text(
+        "ServerName m\n\n<VirtualHost *:80 [::1]:80>\nServerName v\n</VirtualHost>\n"
+    )
     (vhost,) = settings.vhosts
     assert (vhost.defn_name, vhost.defn_line_number) == (str(tmp_path / "httpd.conf"), 3)
     assert vhost.addresses == ["*:80", "[::1]:80"]
