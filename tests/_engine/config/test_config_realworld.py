@@ -4,8 +4,6 @@ stacked handlers, .htaccess overrides and Basic auth over htpasswd/group files."
 
 from __future__ import annotations
 
-import os
-
 MODULES = "/usr/lib/apache2/modules"
 
 APP_HANDLERS = """\
@@ -28,7 +26,7 @@ def handler(req):
 """
 
 
-def test_debian_style_split_configuration(write_tree, serve_config, tmp_path):
+def test_debian_style_split_configuration(write_tree, serve_config, tmp_path, monkeypatch):
     write_tree({
         "etc/apache2/apache2.conf": """\
             # Debian's layout: everything else is pulled in by Include.
@@ -122,7 +120,7 @@ def test_debian_style_split_configuration(write_tree, serve_config, tmp_path):
     for name, value in (("APACHE_RUN_DIR", str(tmp_path / "run")), ("APACHE_RUN_USER", "www-data"),
                         ("APACHE_RUN_GROUP", "www-data"), ("APACHE_LOG_DIR", str(tmp_path)),
                         ("APACHE_PID_FILE", str(tmp_path / "apache2.pid"))):  # fmt: skip
-        os.environ.setdefault(name, value)
+        monkeypatch.setenv(name, value)
     client = serve_config("etc/apache2/apache2.conf")
     settings = client.engine.settings
     assert "python" in settings.loaded_modules and settings.listen == ["80"]
