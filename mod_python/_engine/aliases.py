@@ -123,6 +123,8 @@ def translate_alias(req, rules) -> int:
             return rule.status  # Redirect gone (410) and other non-3xx statuses
         if req.args and "?" not in target:
             target = f"{target}?{req.args}"
+        if target.startswith("/"):
+            target = req.construct_url(target)  # mod_alias makes a local path absolute
         req.headers_out["Location"] = target
         return rule.status
     found = first_match(rules, req.uri, redirects=False)

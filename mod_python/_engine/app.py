@@ -221,7 +221,7 @@ class Engine:
         if status not in (OK, DONE):
             self._die(req, status)
 
-    def _run_until_content(self, req: Request) -> int:
+    def _run_until_content(self, req: Request, subrequest: bool = False) -> int:
         phases = self.phases
         uri = req.uri
         if not uri.startswith("/"):
@@ -266,9 +266,10 @@ class Engine:
             status = phases.run(req, "PythonInitHandler", config)
             if status not in (OK, DECLINED):
                 return status
-        status = phases.run(req, "PythonHeaderParserHandler", config)
-        if status not in (OK, DECLINED):
-            return status
+        if not subrequest:  # httpd runs header parsers for main requests only
+            status = phases.run(req, "PythonHeaderParserHandler", config)
+            if status not in (OK, DECLINED):
+                return status
         status = check_access(phases, req, config, self._auth_basic_loaded)
         if status != OK:
             return status
@@ -324,8 +325,10 @@ class Engine:
             req.handler = handler or None
 
     def _directory_fixup(self, req: Request, config) -> int:
-        """mod_dir: a directory URL without "/" is redirected; with one, DirectoryIndex."""
-        if req.handler is not None or req.filename is None or req.finfo.filetype != 2:
+        """mod_dir, whatever handler is set (DirectoryCheckHandler Off): a directory URL
+        without "/" is redirected; with one, the first DirectoryIndex file that exists
+        takes the request over (httpd's fast internal redirect: no new request object)."""
+        if req.filename is None or req.finfo.filetype != 2 or req.path_info:
             return OK
         if not req.uri.endswith("/"):
             if config.directory_slash is False:
@@ -333,12 +336,24 @@ class Engine:
             location = req.uri + "/" + (f"?{req.args}" if req.args else "")
             req.headers_out["Location"] = req.construct_url(location)
             return HTTP_MOVED_PERMANENTLY
-        for name in config.directory_index or ("index.html",):
-            candidate = os.path.join(req.filename, name)
-            if os.path.exists(candidate):
-                self.internal_redirect(req, req.uri + name + (f"?{req.args}" if req.args else ""))
-                return DONE
+        names = ("index.html",) if config.directory_index is None else config.directory_index
+        for name in names:
+            if name.startswith("/"):
+                uri, candidate = name, req._vhost.document_root.rstrip("/") + name
+            else:
+                uri, candidate = req.uri + name, os.path.join(req.filename, name)
+            if os.path.isfile(candidate):
+                return self._fast_redirect(req, uri)
         return OK
+
+    def _fast_redirect(self, req: Request, uri: str) -> int:
+        """ap_internal_fast_redirect: the same request continues with another URI."""
+        req._uri = uri
+        req._filename = req._canonical_filename = req._path_info = req._finfo = None
+        req._handler = None
+        req._content_type = None
+        req._type_assigned = 0
+        return self._run_until_content(req, subrequest=True)
 
     def _content(self, req: Request) -> int:
         status = DECLINED
@@ -359,7 +374,7 @@ class Engine:
         config = req._config
         if "indexes" in config.effective_options:
             return listing(req)
-        names = " ".join(config.directory_index or ("index.html",))
+        names = " ".join(config.directory_index or ("index.html",))  # "disabled": ()
         req.log_error(
             f"AH01276: Cannot serve directory {req.filename}: No matching DirectoryIndex "
             f"({names}) found, and server-generated directory index forbidden by Options "

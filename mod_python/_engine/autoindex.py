@@ -43,10 +43,9 @@ def listing(req) -> int:
         return 403
     entries = []
     for name in sorted(names, reverse=_descending(req.args)):
-        shown = name + "/" if os.path.isdir(os.path.join(directory, name)) else name
-        entries.append(
-            f'<li><a href="{html.escape(_href(shown))}"> {html.escape(shown, False)}</a></li>\n'
-        )
+        slash = "/" if os.path.isdir(os.path.join(directory, name)) else ""
+        href = html.escape(_href(name) + slash)
+        entries.append(f'<li><a href="{href}"> {html.escape(name + slash, False)}</a></li>\n')
     title = html.escape(req.uri.rstrip("/") or "/", False)
     body = _HEAD.format(title=title)
     if req.uri != "/":

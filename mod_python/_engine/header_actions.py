@@ -45,6 +45,8 @@ def parse_header_action(args: list[str], request_side: bool) -> HeaderAction:
     if not words:
         raise ValueError("header name missing")
     name = words.pop(0)
+    if name.endswith(":"):
+        name = name[:-1]  # "Header set X-Name: value" is written with a colon in the wild
     env = None
     if words and words[-1].lower().startswith("env="):
         variable = words.pop()[4:]

@@ -302,6 +302,8 @@ def _options(node: Directive, scope: SectionScope) -> None:
     removed: set[str] = set()
     for word in node.args:
         sign, name = (word[0], word[1:].lower()) if word[0] in "+-" else ("", word.lower())
+        if scope.context == HTACCESS and not _option_overridable(name, scope.overrides):
+            raise node.error(f"Option {word.lstrip('+-')} not allowed here")
         if name == "all":
             names = set(_ALL_OPTIONS)
         elif name == "none":
@@ -329,6 +331,16 @@ def _options(node: Directive, scope: SectionScope) -> None:
         config.options_remove = (config.options_remove - added) | removed
 
 
+def _option_overridable(name: str, overrides: frozenset[str] | None) -> bool:
+    """AllowOverride Options=LIST limits which options a .htaccess may touch."""
+    listed = {entry[len("options:") :] for entry in overrides or () if entry.startswith("options:")}
+    if not listed or "all" in (overrides or ()):
+        return True
+    if name == "all":
+        return False
+    return name == "none" or name in listed
+
+
 _OVERRIDE_CLASSES = frozenset({"all", "none", "authconfig", "fileinfo", "indexes", "limit",
                                "options"})  # fmt: skip
 
@@ -337,12 +349,15 @@ _OVERRIDE_CLASSES = frozenset({"all", "none", "authconfig", "fileinfo", "indexes
 def _allow_override(node: Directive, scope: SectionScope) -> None:
     classes = set()
     for word in node.args:
-        name = word.lower().partition("=")[0]
+        name, equals, listed = word.lower().partition("=")
         if name == "nonfatal":
             continue
         if name not in _OVERRIDE_CLASSES:
             raise node.error(f"Illegal override option {word}")
         classes.add(name)
+        if name == "options" and equals:
+            # Options=Indexes,MultiViews: only those options may be set in .htaccess.
+            classes.update("options:" + option for option in listed.split(",") if option)
     scope.config.allow_override = frozenset(classes - {"none"})
 
 
@@ -457,15 +472,18 @@ def _redirect_directive(is_regex: bool, fixed_status: int | None = None):
     def apply(node: Directive, scope: SectionScope) -> None:
         args = list(node.args)
         status = fixed_status
-        if status is None and len(args) > 1:
+        if status is None:
             try:
                 status = redirect_status(args[0])
+                args = args[1:]
             except ValueError:
                 status = None
-            if status is not None:
-                args = args[1:]
         status = status or 302
         gone = not 300 <= status <= 399
+        in_section = scope.context != "server"
+        # Inside <Location>/<Directory> the URL-path may be left out: the section is it.
+        if in_section and ((gone and not args) or (not gone and len(args) == 1)):
+            args = [""] + args
         if gone and len(args) != 1:
             raise node.error("Redirect to non-URL: a 4xx status takes no URL")
         if not gone and len(args) != 2:
@@ -473,11 +491,13 @@ def _redirect_directive(is_regex: bool, fixed_status: int | None = None):
         pattern, target = (args[0], None) if gone else args
         if not gone and "://" not in target and not target.startswith("/"):
             raise node.error("Redirect to non-URL")
+        # An empty pattern is the whole section: the target as given, without a suffix.
+        regex_rule = is_regex or not pattern
         try:
-            matcher = compile_pattern(pattern, is_regex)
+            matcher = compile_pattern(pattern, regex_rule)
         except ValueError as error:
             raise node.error(str(error)) from None
-        rule = AliasRule(pattern, matcher, target, status, is_regex, None)
+        rule = AliasRule(pattern, matcher, target, status, regex_rule, None)
         if scope.context == "server":
             scope.server.alias_rules.append(rule)
         else:

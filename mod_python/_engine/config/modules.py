@@ -23,7 +23,7 @@ COMPILED_IN = frozenset(
 EMULATED = frozenset({
     "python", "mime", "dir", "alias", "auth_basic", "authn_core", "authn_file", "authz_core",
     "authz_user", "authz_groupfile", "authz_host", "access_compat", "env", "headers",
-    "setenvif", "autoindex", "log_config", "version", "unixd", "reqtimeout", "filter",
+    "autoindex", "log_config", "version", "unixd", "reqtimeout", "filter",
 })  # fmt: skip
 
 _MPM_FILES = {"prefork": "mpm_prefork", "worker": "mpm_worker", "event": "mpm_event"}

@@ -356,16 +356,19 @@ def _port_of(address: str) -> str:
     return address.rsplit(":", 1)[1] if address.count(":") == 1 else "*"
 
 
-# The loaders build on this module's classes; importing them here keeps one import path.
-from .loader import (  # noqa: E402
-    check_config_file,
-    load_config_file,
-    load_config_text,
-    resolve_server_relative_paths,
-)
-from .parser import ConfigError  # noqa: E402
+def __getattr__(name: str):
+    """The loaders (loader.py) are reachable from here too, imported on first use: they
+    import this module, so importing them at the top would be circular."""
+    if name in ("check_config_file", "load_config_file", "load_config_text",
+                "resolve_server_relative_paths"):  # fmt: skip
+        from . import loader
 
-__all__ = [
-    "ConfigError", "ConfigWarning", "ServerSettings", "Section", "load_config_text",
-    "load_config_file", "check_config_file", "resolve_server_relative_paths",
-]  # fmt: skip
+        return getattr(loader, name)
+    if name == "ConfigError":
+        from .parser import ConfigError
+
+        return ConfigError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["ConfigWarning", "ServerSettings", "Section"]
