@@ -194,3 +194,33 @@ def test_serve_on_a_busy_port_exits_1(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith(f"mod_python: cannot listen on 127.0.0.1:{port}: ")
     assert "Traceback" not in result.stderr
+
+
+# ---- help ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["create", "genconfig", "start", "stop", "restart", "graceful", "serve", "check", "version"],
+)
+def test_every_command_has_help_with_examples_and_exit_codes(capsys, command):
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and f"mod_python {command}" in out
+    assert "exit status: 0 success; 1 " in out
+
+
+def test_httpd_help_lists_its_options(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["httpd", "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("-f CONF", "-k ACTION", "-D NAME", "-t", "-v", "-V", "-X", "examples:"):
+        assert option in out
+
+
+def test_version_names_the_api_level_reproduced(capsys):
+    main(["version"])
+    assert "reproducing the mod_python 3.5 API" in capsys.readouterr().out
