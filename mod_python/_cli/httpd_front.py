@@ -19,10 +19,12 @@ import struct
 import sys
 
 from .. import version as version_module
+from .._engine.config.conditionals import HTTPD_RELEASE
 from .._engine.config.parser import ConfigError
 from . import check, daemon
 
-APACHE_VERSION = f"{version_module.HTTPD_VERSION}.0"  # the httpd whose behaviour we reproduce
+# The httpd release whose behaviour we reproduce (the one <IfVersion> compares with).
+APACHE_VERSION = ".".join(str(number) for number in HTTPD_RELEASE)
 DEFAULT_CONFIG = os.path.join("conf", "httpd.conf")
 ACTIONS = ("start", "stop", "restart", "graceful", "graceful-stop")
 
