@@ -10,39 +10,16 @@ from __future__ import annotations
 
 import io
 import itertools
-import sys
 import textwrap
 import threading
-from dataclasses import dataclass, field
 
 import pytest
 from serving import free_port
+from wsgi_client import Response, call_engine
 
 from mod_python._engine.app import Engine
 
 _site_numbers = itertools.count(1)
-
-
-@dataclass
-class Response:
-    status: int
-    reason: str
-    headers: list[tuple[str, str]]
-    body: bytes
-    chunks: list[bytes] = field(default_factory=list)  # what went through write(), in order
-
-    def header(self, name: str, default=None):
-        for key, value in self.headers:
-            if key.lower() == name.lower():
-                return value
-        return default
-
-    def header_names(self) -> list[str]:
-        return [key.lower() for key, _ in self.headers]
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
 
 
 class Site:
@@ -79,41 +56,8 @@ class Site:
 
     def request(self, method: str, path: str, headers: dict | None = None, body: bytes = b"",
                 environ: dict | None = None) -> Response:  # fmt: skip
-        raw_path, _, query = path.partition("?")
-        env = {
-            "REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": raw_path,
-            "QUERY_STRING": query, "SERVER_NAME": "test.local", "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "40000",
-            "REQUEST_URI": path, "HTTP_HOST": "test.local",
-            "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-            "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-        }  # fmt: skip
-        if body:
-            env["CONTENT_LENGTH"] = str(len(body))
-        for name, value in (headers or {}).items():
-            key = name.upper().replace("-", "_")
-            if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                env[key] = value
-            else:
-                env["HTTP_" + key] = value
-        env.update(environ or {})
-        started: dict = {}
-        chunks: list[bytes] = []
-
-        def start_response(status, response_headers, exc_info=None):
-            started["status"] = status
-            started["headers"] = response_headers
-            return chunks.append
-
-        result = self.engine(env, start_response)
-        try:
-            chunks.extend(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        code, _, reason = started["status"].partition(" ")
-        return Response(int(code), reason, started["headers"], b"".join(chunks), chunks)
+        return call_engine(self.engine, method, path, headers=headers, body=body,
+                           environ=environ)  # fmt: skip
 
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)
