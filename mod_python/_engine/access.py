@@ -11,6 +11,9 @@ a request through when either the host rules or the user rules allow it.
 
 from __future__ import annotations
 
+import ipaddress
+import os
+
 from .auth import (
     AuthnStatus,
     Decision,
@@ -144,8 +147,6 @@ def _group_lookup(req, config):
 def _server_relative(req, path: str) -> str:
     if path.startswith("/"):
         return path
-    import os
-
     root = req._vhost.server_root or os.getcwd()
     return os.path.normpath(os.path.join(root, path))
 
@@ -196,8 +197,6 @@ def _host_matches(word: str, remote_ip: str, env) -> bool:
         network = parse_ip_network(word)
     except RequireSyntaxError:
         return False  # host names: no reverse DNS here (reported by the config check)
-    import ipaddress
-
     try:
         return network.contains(ipaddress.ip_address(remote_ip))
     except ValueError:

@@ -249,7 +249,7 @@ class Engine:
             _map_to_storage(req)
             req._canonical_filename = req.filename
         try:
-            config = vhost.config_for(req.filename, req.uri, skip_directories)
+            config = vhost.config_for(_walked_path(req), req.uri, skip_directories)
         except HtaccessError as error:
             req.log_error(str(error), APLOG_ALERT)
             return HTTP_INTERNAL_SERVER_ERROR
@@ -490,6 +490,14 @@ class Engine:
                     self.phases.run(current, "PythonCleanupHandler", config)
                 except Exception as error:  # noqa: BLE001
                     report_error(error, current, "PythonCleanupHandler")
+
+
+def _walked_path(req: Request) -> str | None:
+    """What the directory walk covers: a directory's own <Directory> applies to it."""
+    filename = req.filename
+    if filename and not filename.endswith("/") and req.finfo.filetype == APR_DIR:
+        return filename + "/"
+    return filename
 
 
 def _symlink_refused(req: Request, config) -> bool:

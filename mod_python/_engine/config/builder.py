@@ -20,7 +20,7 @@ from .dirconfig import DirConfig
 from .directives import HTACCESS, REGISTRY, SECTION, SERVER, SectionScope
 from .htaccess import HtaccessReader
 from .modules import LoadedModules
-from .parser import ConfigError, Directive, parse_config
+from .parser import ConfigError, Directive, parse_config, split_args
 from .server import ConfigWarning, Section, ServerSettings
 
 _CONTAINER_KINDS = {
@@ -122,7 +122,6 @@ class ConfigBuilder:
 
     def apply_htaccess(self, tree: list[Directive], scope: SectionScope) -> None:
         """Apply a parsed .htaccess file to ``scope`` (context HTACCESS, its overrides set)."""
-        self._main = scope.server
         collecting, self.collect_errors = self.collect_errors, False
         try:
             self._apply_all(tree, scope.server, scope)
@@ -162,8 +161,6 @@ class ConfigBuilder:
             return match.group(0)
 
         raw = _VARIABLE.sub(value, node.raw)
-        from .parser import split_args
-
         return replace(node, raw=raw, args=split_args(raw))
 
     # ---- plain directives ----------------------------------------------------------------
