@@ -35,27 +35,24 @@ def check_access(phases, req, config, auth_basic_loaded: bool) -> int:
         return status
     if config.access_is_open:
         return OK  # no host rules, and no Require other than "all granted"
+    # Only what earlier phases set: httpd adds the CGI variables after access checks.
     env = req._subprocess_env if req._subprocess_env is not None else {}
     hosts_allow = host_rules_allow(config, req.useragent_ip, req.method, env)
+    requires = config.requires
     if config.satisfy == "any" and hosts_allow:
         return OK
-    if hosts_allow is False and config.satisfy != "any":
+    if hosts_allow is False and (config.satisfy != "any" or not requires):
         req.log_error(f"AH01797: client denied by server configuration: {_where(req)}")
         return HTTP_FORBIDDEN
     facts = RequestFacts(
         remote_ip=req.useragent_ip,
         local_ip=req.connection.local_ip,
         method=req.method,
-        # Only what earlier phases set: httpd adds the CGI variables after access checks.
-        env=req._subprocess_env if req._subprocess_env is not None else {},
+        env=env,
         groups_of=_group_lookup(req, config),
         uri=req.uri,
         filename=req.filename,
     )
-    requires = config.requires
-    if hosts_allow is False and not requires:
-        req.log_error(f"AH01797: client denied by server configuration: {_where(req)}")
-        return HTTP_FORBIDDEN
     first = authorize_before_authentication(requires, facts)
     _log_all(req, first.messages)
     if first.decision is Decision.GRANTED:
