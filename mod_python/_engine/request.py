@@ -32,6 +32,7 @@ from .constants import (
 from .exceptions import SERVER_RETURN
 from .interpreters import current_interpreter
 from .table import table
+from .wsgi_scripts.running import ErrorStream, FileWrapper, serving_flags
 
 _READ_CHUNK = 65536
 _PHASES_FOR_ADD_HANDLER = (
@@ -777,18 +778,24 @@ class Request:
         self.path_info = self.uri[len(base_uri) :]
         self.add_cgi_vars()
         env = dict(self.subprocess_env.items())
+        env.setdefault("PATH_INFO", "")  # present even when empty, as PEP 3333 prefers
         auth = self.headers_in.get("Authorization")
         if auth is not None:
             env["HTTP_AUTHORIZATION"] = auth
         env["wsgi.input"] = self
-        env["wsgi.errors"] = self._environ.get("wsgi.errors")
+        # mod_python hands over sys.stderr, which Apache sends to the error log.
+        env["wsgi.errors"] = ErrorStream(self._log_server_line)
         env["wsgi.version"] = (1, 0)
-        env["wsgi.multithread"] = bool(self._environ.get("wsgi.multithread", True))
-        env["wsgi.multiprocess"] = bool(self._environ.get("wsgi.multiprocess", False))
+        env["wsgi.multithread"], env["wsgi.multiprocess"] = serving_flags(self._environ)
         https = env.get("HTTPS", "")
         env["wsgi.url_scheme"] = "https" if https and https.lower() != "off" else "http"
         env["wsgi.run_once"] = False
+        env["wsgi.file_wrapper"] = FileWrapper
         return env
+
+    def _log_server_line(self, line: str) -> None:
+        """One line of wsgi.errors, as stderr text reaches Apache's log: no client prefix."""
+        self._engine.error_log_for(self._vhost).write(line, APLOG_ERR)
 
     def _hlist_location(self) -> str | None:
         hlist = self._hlist
@@ -816,7 +823,10 @@ class Request:
                 raise TypeError(f"header names must be strings, not '{type(name).__name__}'")
             if not isinstance(value, (str, bytes)):
                 raise TypeError(f"header values must be strings, not '{type(value).__name__}'")
-            self.headers_out.add(name, value)
+            if name.lower() in ("content-type", b"content-type"):
+                self.content_type = value  # the response's type is r->content_type in Apache
+            else:
+                self.headers_out.add(name, value)
         # mod_python sets only status_line; we keep status consistent with it (a defect fix).
         self.status_line = status
         self.status = code
