@@ -1,0 +1,87 @@
+"""Turning what a published object is, or returns, into the response body (SPEC 7.4).
+
+A callable is called with the form fields and its result published in turn; None writes
+nothing; anything else is written. Differences from mod_python's Python 3 port, which
+writes ``str(result)`` whatever it is:
+
+* bytes are written as they are (the port writes ``b'...'``);
+* generators, other iterators and dict views are streamed item by item, each item flushed
+  (the port writes ``<generator object ...>``; mod_python 3.1's iteration was meant to come
+  back). Lists, tuples, sets and dicts are still written with ``str()``, as the port does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, ItemsView, Iterator, KeysView, ValuesView
+from typing import Any
+
+from .arguments import call_with_form
+from .auth import is_callable
+
+# mod_python's guess: HTML when the output ends with a closing html tag.
+_HTML_END = re.compile(r"</html\s*>\s*$", re.IGNORECASE)
+# For a stream only the first piece is known when the type must be chosen.
+_HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
+
+
+def guess_content_type(req, text: str, streamed: bool = False) -> None:
+    """Set text/html or text/plain unless handler code has already set a content type."""
+    if req._content_type_set:
+        return
+    looks_html = _HTML_END.search(text, max(len(text) - 100, 0)) or (
+        streamed and _HTML_START.match(text)
+    )
+    req.content_type = "text/html" if looks_html else "text/plain"
+
+
+def _as_text(value: Any) -> str | bytes:
+    if isinstance(value, (str, bytes)):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return str(value)
+
+
+def _tail_text(data: str | bytes) -> str:
+    return data if isinstance(data, str) else data[-200:].decode("latin-1")
+
+
+def _is_stream(obj: Any) -> bool:
+    return isinstance(obj, (Iterator, KeysView, ValuesView, ItemsView))
+
+
+def _write_stream(req, items: Any) -> bool:
+    wrote = False
+    for item in items:
+        if item is None:
+            continue
+        data = _as_text(item)
+        if not data:
+            continue
+        if not wrote:
+            guess_content_type(req, _tail_text(data), streamed=True)
+            wrote = True
+        req.write(data)
+    return wrote
+
+
+def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
+    """Publish ``obj``; True when something was written. ``form_for(req)`` builds the form."""
+    while is_callable(obj):
+        # One FieldStorage per request: the body can only be read once. mod_python builds a
+        # new one at each call; we keep one a handler before us may have left in req.form.
+        form = getattr(req, "form", None)
+        if form is None or not hasattr(form, "list"):
+            form = req.form = form_for(req)
+        obj = call_with_form(obj, form, req)
+    if obj is None:
+        return False
+    if _is_stream(obj):
+        return _write_stream(req, obj)
+    data = _as_text(obj)
+    guess_content_type(req, _tail_text(data))
+    # Not flushed: a body complete before the handler returns goes out with a
+    # Content-Length, and HEAD output is dropped by the writer, not here.
+    req.write(data, 0)
+    return True
