@@ -1,0 +1,27 @@
+"""``PythonHandler mod_python.psp``: serve the request's file as a PSP page (SPEC 8.3)."""
+
+from __future__ import annotations
+
+from mod_python import apache
+
+from .page import PSP
+
+
+def _debug_enabled(req) -> bool:
+    try:
+        return bool(int(req.get_config().get("PythonDebug", 0)))
+    except ValueError:
+        return False
+
+
+def handler(req) -> int:
+    """Run the page; with PythonDebug On, ``page.psp_`` shows ``page.psp``'s generated code."""
+    req.content_type = "text/html"
+    # The source view exists only in debug mode: otherwise "page.psp_" is just a missing page
+    # (404), so neither the template nor its code is ever shown on a production site.
+    if _debug_enabled(req) and req.filename.endswith("_"):
+        PSP(req, req.filename[:-1]).display_code()
+    else:
+        # No flush: the page's output goes out when the request ends (MODPYTHON-107).
+        PSP(req).run()
+    return apache.OK
