@@ -5,16 +5,22 @@ pairs like ``&``; ``+`` becomes a space *before* percent-decoding (so ``%2B`` st
 ``+``); a bad ``%xx`` is kept literally; ``%00`` ends the key or value; the input
 itself ends at its first NUL; blank values are judged on the raw text; and ``str``
 input is processed as Latin-1 bytes and the result decoded as UTF-8.
+
+``separators`` chooses which characters split pairs. The C parser split on both ``&``
+and ``;`` (the default here, so ``_apache`` stays faithful); ``mod_python.util`` passes
+``"&"`` unless the site asks otherwise, as CPython does since CVE-2021-23336 (a ``;``
+that one cache splits on and another does not lets an attacker poison the cache).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
 from .table import NOT_LATIN1
 
-_PAIR_SEPARATOR = re.compile(rb"[&;]")
+C_SEPARATORS = "&;"
 
 # "%xx" -> byte, for every spelling of two hex digits (what apr_isxdigit accepts).
 _HEX_TO_BYTE = {
@@ -59,11 +65,24 @@ def _query_bytes(qs: object) -> bytes:
     raise TypeError(NOT_LATIN1)
 
 
-def _raw_pairs(qs: bytes, keep_blank_values: object) -> Iterator[tuple[bytes, bytes]]:
+@functools.lru_cache(maxsize=16)
+def _splitter(separators: str):
+    """A function splitting bytes on any of ``separators`` (plain split for one)."""
+    if not separators:
+        raise ValueError("at least one query string separator is needed")
+    if len(separators) == 1:
+        separator = separators.encode("latin-1")
+        return lambda qs: qs.split(separator)
+    return re.compile(b"[" + re.escape(separators.encode("latin-1")) + b"]").split
+
+
+def _raw_pairs(
+    qs: bytes, keep_blank_values: object, separators: str
+) -> Iterator[tuple[bytes, bytes]]:
     nul = qs.find(b"\0")
     if nul >= 0:  # the C code works on a NUL-terminated copy
         qs = qs[:nul]
-    for segment in _PAIR_SEPARATOR.split(qs.replace(b"+", b" ")):
+    for segment in _splitter(separators)(qs.replace(b"+", b" ")):
         if not segment:
             continue
         key, _equals, value = segment.partition(b"=")
@@ -81,25 +100,27 @@ def _as_text(raw: bytes) -> str:
 
 
 def parse_qsl(
-    qs: str | bytes, keep_blank_values: int = 0, strict_parsing: int = 0
-) -> list[tuple[str, str]] | list[tuple[bytes, bytes]]:
+    qs: str | bytes, keep_blank_values: int = 0, strict_parsing: int = 0,
+    separators: str = C_SEPARATORS,
+) -> list[tuple[str, str]] | list[tuple[bytes, bytes]]:  # fmt: skip
     """``(key, value)`` pairs in order; ``str`` in gives ``str`` out, ``bytes`` gives ``bytes``.
 
     ``strict_parsing`` is accepted and ignored, as in mod_python.
     """
     text = isinstance(qs, str)
-    pairs = _raw_pairs(_query_bytes(qs), keep_blank_values)
+    pairs = _raw_pairs(_query_bytes(qs), keep_blank_values, separators)
     if text:
         return [(_as_text(key), _as_text(value)) for key, value in pairs]
     return list(pairs)
 
 
 def parse_qs(
-    qs: str | bytes, keep_blank_values: int = 0, strict_parsing: int = 0
-) -> dict[str, list[str]] | dict[bytes, list[bytes]]:
+    qs: str | bytes, keep_blank_values: int = 0, strict_parsing: int = 0,
+    separators: str = C_SEPARATORS,
+) -> dict[str, list[str]] | dict[bytes, list[bytes]]:  # fmt: skip
     """Dict of key -> list of its values in order (same parsing as :func:`parse_qsl`)."""
     result: dict = {}
-    for key, value in parse_qsl(qs, keep_blank_values, strict_parsing):
+    for key, value in parse_qsl(qs, keep_blank_values, strict_parsing, separators):
         values = result.get(key)
         if values is None:
             result[key] = [value]
