@@ -1,0 +1,252 @@
+"""``BaseSession``: mod_python's session life cycle over a store's do_load/do_save/do_delete.
+
+A session is a dict of the application's data plus created/accessed/timeout times. It is
+found by the id in the session cookie (signed when a ``secret`` is given), locked for the
+rest of the request, loaded, and saved only when the application calls ``save()``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from .. import cookies
+from ..constants import APLOG_ERR, HTTP_SERVICE_UNAVAILABLE
+from ..exceptions import SERVER_RETURN
+from . import options as opts
+from .ids import check_sid, new_sid
+from .locks import DEFAULT_LOCK_TIMEOUT, SessionLocks, SessionLockTimeout, file_locks
+
+DEFAULT_LOCK = True
+CLEANUP_CHANCE = 1000  # one new or loaded session in this many starts a cleanup
+
+
+def request_chain_root(req: Any) -> Any:
+    """The first request of an internal-redirect chain: the holder of its session locks."""
+    while getattr(req, "prev", None) is not None:
+        req = req.prev
+    return req
+
+
+class BaseSession(dict):
+    """A session's data (the dict) and its bookkeeping; subclasses provide the store."""
+
+    def __init__(self, req, sid: str | None = None, secret: str | bytes | None = None,
+                 lock: int = 1, timeout: float = 0):  # fmt: skip
+        super().__init__()
+        self._req, self._sid, self._secret = req, sid, secret
+        self._lock = lock
+        self._new = 1
+        self._created = 0.0
+        self._accessed = 0.0
+        self._timeout = 0
+        self._locked = 0  # how many takes of the session's lock this object holds
+        self._invalid = 0
+        self._release_registered = False
+        options = req.get_options()
+        self._cookie_name = opts.option(options, opts.COOKIE_NAME_KEYS, opts.COOKIE_NAME)
+        self._lock_timeout = opts.seconds_option(options, opts.LOCK_TIMEOUT,
+                                                 DEFAULT_LOCK_TIMEOUT)  # fmt: skip
+
+        if not self._sid:
+            self._sid = self._sid_from_cookie()
+        if self._sid and not check_sid(self._sid):
+            if sid:
+                # Given by the application: its mistake to handle.
+                raise ValueError(f"Invalid Session ID: sid={sid}")
+            self._sid = None  # from the client: ignored, a new session replaces it
+
+        self.init_lock()
+        try:
+            if self._sid:
+                self.lock()
+                if self.load():
+                    self._new = 0
+            if self._new:
+                if self._sid:
+                    self.unlock()
+                self._sid = new_sid()
+                self.lock()
+                cookies.add_cookie(self._req, self.make_cookie())
+                self._created = time.time()
+                self._timeout = timeout or opts.DEFAULT_TIMEOUT
+        except BaseException:
+            self._release_all()
+            raise
+        self._accessed = time.time()
+        # A PSP page or error page later in this request finds this session there
+        # (and does not lock it a second time: MODPYTHON-175/176).
+        if getattr(req, "session", None) is None:
+            try:
+                req.session = self
+            except AttributeError:
+                pass
+        if random.randint(1, CLEANUP_CHANCE) == 1:
+            self.cleanup()
+
+    # ---- the cookie ------------------------------------------------------------------------
+
+    def _sid_from_cookie(self) -> str | None:
+        if self._secret:
+            # A plain cookie is refused where a signed one is expected (MODPYTHON-191).
+            cookie = cookies.get_cookie(self._req, self._cookie_name, cookies.SignedCookie,
+                                        secret=self._secret, mismatch=cookies.Cookie.IGNORE)  # fmt: skip
+        else:
+            cookie = cookies.get_cookie(self._req, self._cookie_name)
+        return cookie.value if cookie is not None else None
+
+    def make_cookie(self) -> cookies.Cookie:
+        """The session cookie: the id, signed if there is a secret, with domain and path."""
+        if self._secret:
+            cookie = cookies.SignedCookie(self._cookie_name, self._sid, secret=self._secret)
+        else:
+            cookie = cookies.Cookie(self._cookie_name, self._sid)
+        options = self._req.get_options()
+        domain = opts.option(options, opts.APPLICATION_DOMAIN)
+        if domain is not None:
+            cookie.domain = domain
+        path = opts.option(options, opts.APPLICATION_PATH)
+        if path is None:
+            path = self._handler_path()
+        cookie.path = path
+        return cookie
+
+    def _handler_path(self) -> str:
+        """The URL path of the directory the handler was configured for, else ``/``."""
+        hlist = getattr(self._req, "hlist", None)
+        directory = getattr(hlist, "directory", None)
+        if not directory:
+            return "/"
+        path = directory[len(self._req.document_root()) :]
+        # Location blocks, Alias and UserDir give paths that are not URL prefixes.
+        if not path or not (self._req.uri or "").startswith(path):
+            return "/"
+        return path
+
+    # ---- storage ---------------------------------------------------------------------------
+
+    def load(self) -> int:
+        """Read the session from the store; 0 if it is absent, expired or unreadable."""
+        state = self.do_load()
+        if state is None:
+            return 0
+        try:
+            if time.time() - state["_accessed"] > state["_timeout"]:
+                return 0
+            created, accessed, timeout = state["_created"], state["_accessed"], state["_timeout"]
+            data = state["_data"]
+            self.update(data)
+        except (KeyError, TypeError, ValueError) as error:
+            self._req.log_error(f"Session {self._sid}: malformed stored session ({error!r})",
+                                APLOG_ERR)  # fmt: skip
+            self.clear()
+            return 0
+        self._created, self._accessed, self._timeout = created, accessed, timeout
+        return 1
+
+    def save(self) -> None:
+        """Store the data and times (this is what keeps the session from expiring)."""
+        if not self._invalid:
+            self.do_save({
+                "_data": self.copy(),
+                "_created": self._created,
+                "_accessed": self._accessed,
+                "_timeout": self._timeout,
+            })  # fmt: skip
+
+    def delete(self) -> None:
+        self.do_delete()
+        self.clear()
+
+    def invalidate(self) -> None:
+        """Expire the client's cookie and delete the session; later saves do nothing."""
+        cookie = self.make_cookie()
+        cookie.expires = 0
+        cookies.add_cookie(self._req, cookie)
+        self.delete()
+        self._invalid = 1
+
+    # ---- locking ---------------------------------------------------------------------------
+
+    def init_lock(self) -> None:
+        """Hook for subclasses, called before the first lock."""
+
+    def session_locks(self) -> SessionLocks:
+        """The lock table this store's sessions use (fcntl locks unless overridden)."""
+        return file_locks()
+
+    def lock(self) -> None:
+        """Take the session's lock for this request (again, if it holds it already)."""
+        if not self._lock:
+            return
+        owner = request_chain_root(self._req)
+        try:
+            self.session_locks().acquire(self._sid, owner, self._lock_timeout)
+        except SessionLockTimeout as error:
+            self._req.log_error(f"Session: {error}", APLOG_ERR)
+            raise SERVER_RETURN(HTTP_SERVICE_UNAVAILABLE) from None
+        self._locked += 1
+        if not self._release_registered:
+            self._release_registered = True
+            self._req.register_cleanup(unlock_session_cleanup, self)
+
+    def unlock(self) -> None:
+        """Give back one take of the lock; the request's last one lets others in."""
+        if self._lock and self._locked:
+            self._locked -= 1
+            self.session_locks().release(self._sid, request_chain_root(self._req))
+
+    def _release_all(self) -> None:
+        if self._lock and self._locked:
+            count, self._locked = self._locked, 0
+            self.session_locks().release(self._sid, request_chain_root(self._req), count)
+
+    def __del__(self) -> None:
+        try:
+            self._release_all()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
+    # ---- accessors -------------------------------------------------------------------------
+
+    def is_new(self) -> bool:
+        return bool(self._new)
+
+    def id(self) -> str:
+        return self._sid
+
+    def created(self) -> float:
+        return self._created
+
+    def last_accessed(self) -> float:
+        return self._accessed
+
+    def timeout(self) -> float:
+        return self._timeout
+
+    def set_timeout(self, secs: float) -> None:
+        self._timeout = secs
+
+    def cleanup(self) -> None:
+        """Start the removal of expired sessions from the store (in the background)."""
+        self.do_cleanup()
+
+    # ---- the store (subclasses) ------------------------------------------------------------
+
+    def do_load(self) -> dict | None:
+        raise NotImplementedError
+
+    def do_save(self, state: dict) -> None:
+        raise NotImplementedError
+
+    def do_delete(self) -> None:
+        raise NotImplementedError
+
+    def do_cleanup(self) -> None:
+        pass
+
+
+def unlock_session_cleanup(session: BaseSession) -> None:
+    """The request cleanup that frees whatever a session still holds at request end."""
+    session._release_all()

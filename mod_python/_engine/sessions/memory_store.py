@@ -1,0 +1,43 @@
+"""``MemorySession``: sessions in a dict of this process (so only for one-process servers)."""
+
+from __future__ import annotations
+
+import time
+
+from ..constants import APLOG_NOTICE
+from .background import start_cleanup
+from .base import BaseSession
+
+
+def mem_cleanup(sessions: dict) -> None:
+    """Drop the expired (or malformed) sessions of ``sessions``."""
+    now = time.time()
+    for sid, state in list(sessions.items()):
+        try:
+            expired = now - state["_accessed"] > state["_timeout"]
+        except (KeyError, TypeError):
+            expired = True
+        if expired:
+            sessions.pop(sid, None)
+
+
+class MemorySession(BaseSession):
+    """Sessions kept in ``MemorySession.sdict``, shared by every thread of the process."""
+
+    sdict: dict[str, dict] = {}
+
+    def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1):
+        super().__init__(req, sid=sid, secret=secret, timeout=timeout, lock=lock)
+
+    def do_load(self) -> dict | None:
+        return MemorySession.sdict.get(self._sid)
+
+    def do_save(self, state: dict) -> None:
+        MemorySession.sdict[self._sid] = state
+
+    def do_delete(self) -> None:
+        MemorySession.sdict.pop(self._sid, None)
+
+    def do_cleanup(self) -> None:
+        start_cleanup(("memory",), lambda: mem_cleanup(MemorySession.sdict))
+        self._req.log_error("MemorySession: registered session cleanup.", APLOG_NOTICE)
