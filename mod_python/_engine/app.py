@@ -279,8 +279,10 @@ class Engine:
         elif status != OK:
             return status
         # Core fixups first: SetHandler and ForceType override what the type phase chose.
-        if config.set_handler is not None:
-            req.handler = config.set_handler or None
+        # "SetHandler None" only cancels an inherited SetHandler: the handler mod_mime chose
+        # (AddHandler) stays, as in httpd's core_override_type.
+        if config.set_handler:
+            req.handler = config.set_handler
         if config.force_type:
             req.content_type = config.force_type
         # mod_alias (section Redirects) and mod_env, then mod_python, then mod_headers.
