@@ -104,6 +104,8 @@ class finfo:  # noqa: N801 - the type name mod_python reports
             return cls(path, os.stat(path))
         except (FileNotFoundError, NotADirectoryError):
             return cls(path)
+        except ValueError:  # an embedded NUL (from %00): no such file, as httpd finds
+            return cls(path)
 
     def __getattr__(self, name: str):
         try:
