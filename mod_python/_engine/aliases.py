@@ -25,7 +25,9 @@ class AliasRule:
     target: str | None  # file path, or URL (None for 410 Gone)
     status: int | None  # None for an alias, the HTTP status for a redirect
     is_regex: bool
-    handler: str | None = None  # ScriptAlias: "cgi-script"
+    handler: str | None = None  # ScriptAlias: "cgi-script", WSGIScriptAlias: "wsgi-script"
+    # WSGIScriptAlias options (process-group= ...), put in req.notes as mod_wsgi does.
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_redirect(self) -> bool:
@@ -39,6 +41,9 @@ class AliasRule:
                 return None
             if self.target is None:
                 return ""
+            if self.handler == "wsgi-script":
+                # mod_wsgi keeps what follows the match: it becomes the script's PATH_INFO.
+                return _substitute(self.target, found) + uri[found.end() :]
             return _substitute(self.target, found)
         length = _prefix_length(self.pattern, uri)
         if length is None:
@@ -46,6 +51,10 @@ class AliasRule:
         if self.target is None:
             return ""
         rest = uri[length:]
+        if self.handler == "wsgi-script" and self.pattern.endswith("/"):
+            # mod_wsgi's alias keeps the slash the URL-path ends with, so that
+            # "WSGIScriptAlias / /srv/app.wsgi" gives /srv/app.wsgi + "/x" for "/x".
+            return self.target.rstrip("/") + "/" + rest
         if self.is_redirect and rest:
             rest = quote(rest, safe="/;:@&=+$,!~*'()")
         return self.target + rest
@@ -134,6 +143,9 @@ def translate_alias(req, rules) -> int:
     req._filename = path
     if rule.handler:
         req.handler = rule.handler
+        req.notes["alias-forced-type"] = rule.handler  # as mod_alias/mod_wsgi mark it
+    for name, value in rule.notes:
+        req.notes[name] = value
     return OK
 
 

@@ -58,6 +58,8 @@ from .phases import PhaseRunner
 from .request import Request
 from .server_object import server as server_object_type
 from .static_files import serve_static
+from .wsgi_scripts.content import HANDLER_NAME as WSGI_SCRIPT_HANDLER
+from .wsgi_scripts.content import run_wsgi_script
 
 _PYTHON_HANDLERS = frozenset({"mod_python", "python-program"})
 _CGI_HANDLERS = frozenset({"cgi-script", "cgi"})
@@ -365,6 +367,8 @@ class Engine:
         elif handler in _CGI_HANDLERS:
             req.log_error(f"no CGI support in this server: refusing to run {req.filename}")
             return HTTP_FORBIDDEN
+        elif handler == WSGI_SCRIPT_HANDLER:
+            return run_wsgi_script(req)  # mod_wsgi answers every request it is given
         if status == DECLINED:
             if req.finfo.filetype == APR_DIR and self._autoindex_loaded:
                 return self._directory_listing(req)

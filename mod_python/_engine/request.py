@@ -712,8 +712,8 @@ class Request:
             key = "HTTP_" + name.upper().replace("-", "_")
             if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
                 key = key[5:]
-            elif key in ("HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION"):
-                continue
+            elif key in ("HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_PROXY"):
+                continue  # credentials stay hidden; "Proxy:" is httpoxy (httpd 2.4.25+)
             env[key] = value
         env["PATH"] = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
         env["SERVER_SIGNATURE"] = ""

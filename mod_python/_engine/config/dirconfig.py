@@ -46,7 +46,7 @@ _SCALAR_FIELDS = (
 _DICT_FIELDS = (
     "directives", "options_table", "handlers", "input_filters", "output_filters",
     "add_handlers", "add_types", "error_documents", "set_env", "add_output_filters",
-    "add_input_filters",
+    "add_input_filters", "wsgi",
 )  # fmt: skip
 
 
@@ -106,6 +106,8 @@ class DirConfig:
     request_header_actions: tuple = ()
     # Redirect/RedirectMatch declared in sections (applied at fixups, as mod_alias does).
     redirects: tuple = ()
+    # mod_wsgi's settings (config/wsgi_directives.py), merged key by key.
+    wsgi: dict[str, object] = field(default_factory=dict)
     # True when a Python*Handler of this config was declared inside <Location>.
     handler_in_location: bool = False
 

@@ -3,8 +3,9 @@
 Each entry names the contexts it is allowed in and how it applies its arguments to the
 section being built. The config builder, error messages and (later) ``mod_python check``
 all read this table, so they cannot disagree. The directives themselves are declared in
-python_directives.py (mod_python's), httpd_directives.py (Apache's) and unsupported.py
-(accepted without their effect); importing this module registers them all.
+python_directives.py (mod_python's), httpd_directives.py (Apache's), wsgi_directives.py
+(mod_wsgi's) and unsupported.py (accepted without their effect); importing this module
+registers them all.
 """
 
 from __future__ import annotations
@@ -82,4 +83,9 @@ def flag(node: Directive) -> str:
 
 
 # Registration happens on import; these modules import the names above.
-from . import httpd_directives, python_directives, unsupported  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    httpd_directives,
+    python_directives,
+    unsupported,
+    wsgi_directives,
+)

@@ -12,6 +12,7 @@ from .directives import HTACCESS, REGISTRY, SECTION, SERVER, DirectiveSpec
 _GROUPS = (
     ("python_directives", "mod_python's directives"),
     ("httpd_directives", "Apache httpd directives reproduced"),
+    ("wsgi_directives", "mod_wsgi's directives"),
     ("unsupported", "Accepted without their effect"),
 )
 

@@ -102,20 +102,3 @@ _NOT_EMULATED = (
 for _module, _consequence, _names in _NOT_EMULATED:
     for _name in _names:
         directive(_name, ANYWHERE, warning=f"{_module} is not emulated: {_consequence}")(_accepted)
-
-# mod_wsgi's directives are parsed here until the WSGI issue gives them their effect.
-_WSGI = (
-    "WSGIScriptAlias", "WSGIScriptAliasMatch", "WSGIDaemonProcess", "WSGIProcessGroup",
-    "WSGIApplicationGroup", "WSGIPythonHome", "WSGIPythonPath", "WSGIPassAuthorization",
-    "WSGIScriptReloading", "WSGICallableObject", "WSGIRestrictEmbedded", "WSGIImportScript",
-    "WSGISocketPrefix", "WSGILazyInitialization", "WSGIChunkedRequest", "WSGIErrorOverride",
-    "WSGIRestrictStdout", "WSGIRestrictStdin", "WSGIPythonOptimize", "WSGIRestrictProcess",
-    "WSGIRestrictSignal", "WSGIPythonWarnings", "WSGIPythonEggs", "WSGIAcceptMutex",
-    "WSGIVerboseDebugging", "WSGIDestroyInterpreter", "WSGITrustedProxyHeaders",
-    "WSGITrustedProxies", "WSGIMapHEADToGET", "WSGIApplicationMode",
-)  # fmt: skip
-
-for _name in _WSGI:
-    directive(_name, ANYWHERE, warning="mod_wsgi directives are parsed but not yet acted on")(
-        _accepted
-    )

@@ -101,20 +101,37 @@ def serving_flags(server_environ: dict) -> tuple[bool, bool]:
     return bool(multithread), bool(multiprocess)
 
 
-def run_application(req, application, environ: dict, start_response) -> None:
-    """Call the application and write what it returns; ``close()`` runs whatever happens."""
+def run_application(req, application, environ: dict, start_response, started=None) -> None:
+    """Call the application and write what it returns; ``close()`` runs whatever happens.
+
+    With ``started`` (a callable saying whether start_response was called), PEP 3333 is
+    enforced as mod_wsgi does: byte strings only, and nothing written before the status.
+    """
     response = None
     try:
         response = application(environ, start_response)
         for chunk in response:
+            if started is not None:
+                _check_chunk(chunk, started)
             if chunk:
                 req.write(chunk)
+        if started is not None and not started():
+            raise RuntimeError("response has not been started")
     finally:
         # PEP 3333: close() is called even when the iteration failed part-way.
         if type(response) not in (list, tuple):
             close = getattr(response, "close", None)
             if close is not None:
                 close()
+
+
+def _check_chunk(chunk, started) -> None:
+    if not isinstance(chunk, bytes):
+        raise TypeError(
+            f"sequence of byte string values expected, value of type {type(chunk).__name__} found"
+        )
+    if not started():
+        raise RuntimeError("response has not been started")
 
 
 __all__ = ["ErrorStream", "FileWrapper", "RequestInput", "run_application", "serving_flags"]
