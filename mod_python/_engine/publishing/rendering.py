@@ -1,6 +1,7 @@
 """Turning what a published object is, or returns, into the response body (SPEC 7.4).
 
-A callable is called with the form fields and its result published in turn; None writes
+A callable is called with the form fields (``util.apply_fs_data``, which decodes the
+bytes names of POSTed fields so they bind) and its result published in turn; None writes
 nothing; anything else is written. Differences from mod_python's Python 3 port, which
 writes ``str(result)`` whatever it is:
 
@@ -16,7 +17,7 @@ import re
 from collections.abc import Callable, ItemsView, Iterator, KeysView, ValuesView
 from typing import Any
 
-from .arguments import call_with_form
+from ..forms.binding import apply_fs_data
 from .auth import is_callable
 
 # mod_python's guess: HTML when the output ends with a closing html tag.
@@ -74,7 +75,7 @@ def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
         form = getattr(req, "form", None)
         if form is None or not hasattr(form, "list"):
             form = req.form = form_for(req)
-        obj = call_with_form(obj, form, req)
+        obj = apply_fs_data(obj, form, req=req)
     if obj is None:
         return False
     if _is_stream(obj):
