@@ -7,11 +7,12 @@ import re
 import tempfile
 
 import pytest
-from .conftest import BACKENDS, cookie_pair
 
 from mod_python import Cookie, Session, apache
 from mod_python._engine import process_model
 from mod_python._engine.sessions import factory, ids
+
+from .conftest import BACKENDS, cookie_pair
 
 SECRET = "session secret"
 
