@@ -16,13 +16,13 @@ def _accepted(target):
     (builtins, C types) gets no form arguments at all.
     """
     for _ in range(100):  # an object chain __call__ -> __call__ ... is finite in practice
-        code = getattr(target, "__code__", None)
-        if isinstance(code, types.CodeType):
-            return target, code, code.co_varnames[: code.co_argcount]
         function = getattr(target, "__func__", None)
         if function is not None and isinstance(getattr(function, "__code__", None), types.CodeType):
             code = function.__code__
             return target, code, code.co_varnames[1 : code.co_argcount]
+        code = getattr(target, "__code__", None)
+        if isinstance(code, types.CodeType):
+            return target, code, code.co_varnames[: code.co_argcount]
         if isinstance(target, type):
             init = getattr(target.__init__, "__code__", None)
             if isinstance(init, types.CodeType):
