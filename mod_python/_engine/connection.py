@@ -2,6 +2,9 @@
 
 Under WSGI the engine sees one request at a time, so the connection object is built from
 the environ of that request; ``notes`` and ``keepalives`` therefore cover one request.
+A connection handed to a ``PythonConnectionHandler`` (connection_server.py) is built from
+an environ describing its socket, plus the byte stream that ``read``/``readline``/``write``
+use and the handler list ``hlist`` shows.
 """
 
 from __future__ import annotations
@@ -31,15 +34,19 @@ def _is_ip_address(text: str) -> bool:
 
 
 class connection:  # noqa: N801 - the type name mod_python reports
-    __slots__ = ("_environ", "_base_server", "_log", "_notes", "_keepalive", "_id")
+    __slots__ = ("_environ", "_base_server", "_log", "_notes", "_keepalive", "_id", "_stream",
+                 "_hlist")  # fmt: skip
 
-    def __init__(self, environ: dict, base_server, error_log: ErrorLog):
+    def __init__(self, environ: dict, base_server, error_log: ErrorLog, stream=None, hlist=None):
         self._environ = environ
         self._base_server = base_server
         self._log = error_log
         self._notes = None
         self._keepalive = None
         self._id = next(_ids)
+        # The raw byte stream (a connection handler's socket); None for HTTP requests.
+        self._stream = stream
+        self._hlist = hlist
 
     base_server = property(lambda self: self._base_server)
 
@@ -93,7 +100,7 @@ class connection:  # noqa: N801 - the type name mod_python reports
     keepalives = property(lambda self: 1)
     id = property(lambda self: self._id)
     _conn_rec = property(lambda self: None)
-    hlist = property(lambda self: None)
+    hlist = property(lambda self: self._hlist)
 
     @property
     def keepalive(self) -> int:
@@ -119,17 +126,26 @@ class connection:  # noqa: N801 - the type name mod_python reports
     def log_error(self, message: str | None, level: int = APLOG_ERR) -> None:
         self._log.write(message, level, client=f"{self.client_ip}:{self.client_addr[1]}")
 
-    def read(self, length: int = 0):
-        raise NotImplementedError(
-            "connection.read belongs to connection handlers (issue: Filters, SSI, connection handlers)"
-        )
+    # Raw I/O, for connection handlers (SPEC 5.1). An HTTP request's connection has no raw
+    # stream here: the WSGI server owns the socket, so these raise IOError there.
 
-    readline = read
+    def read(self, length: int = 0) -> bytes | None:
+        """Up to ``length`` bytes (0: up to 8192) from what one read returns; None at EOF."""
+        return self._raw_stream().read(length)
+
+    def readline(self, length: int = 0) -> bytes | None:
+        """One line, at most ``length`` bytes (0: up to 8192); None at EOF."""
+        return self._raw_stream().readline(length)
 
     def write(self, data) -> None:
-        raise NotImplementedError(
-            "connection.write belongs to connection handlers (issue: Filters, SSI, connection handlers)"
-        )
+        """Send ``data`` at once (str is sent UTF-8 encoded); write errors are ignored."""
+        self._raw_stream().write(data)
+
+    def _raw_stream(self):
+        if self._stream is None:
+            raise OSError("Connection read error: raw connection I/O is only available in a "
+                          "PythonConnectionHandler")  # fmt: skip
+        return self._stream
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError("can't delete connection attributes")
