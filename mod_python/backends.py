@@ -165,12 +165,16 @@ class CherootServers:
         """Bind (or adopt) ``address`` and start listening; OSError when it is taken."""
         from cheroot import wsgi
 
-        if isinstance(address, socket.socket):
+        from ._engine.connection_server import connection_server_for
+
+        # An address whose server has a PythonConnectionHandler is not HTTP: a raw listener.
+        server = connection_server_for(self.app, address, self.threads)
+        if server is None and isinstance(address, socket.socket):
             server = _adopting_server_type()(
                 address, self.app, numthreads=self.threads,
                 server_name=getattr(self.app, "settings", None) and self.app.settings.server_name,
             )  # fmt: skip
-        else:
+        elif server is None:
             server = wsgi.Server(
                 address, self.app, numthreads=self.threads,
                 # cheroot's SERVER_NAME in the environ
