@@ -137,7 +137,7 @@ def test_connection_log_error_names_the_client(in_handler):
 @pytest.mark.parametrize("method, args", [("read", ()), ("readline", ()), ("write", (b"x",))])
 def test_connection_io_belongs_to_connection_handlers(in_handler, method, args):
     def probe(req):
-        with pytest.raises(NotImplementedError, match="connection handlers"):
+        with pytest.raises(OSError, match="PythonConnectionHandler"):
             getattr(req.connection, method)(*args)
 
     in_handler(probe)
