@@ -48,6 +48,7 @@ from .constants import (
 from .error_pages import KEEPS_LOCATION, error_page
 from .errors import report_error
 from .exceptions import SERVER_RETURN
+from .filters import insert_configured_filters
 from .global_locks import configure_global_locks
 from .header_actions import apply_request_actions
 from .importer import apply_python_path, import_module, resolve_object
@@ -182,6 +183,7 @@ class Engine:
             report_error(error, req, "mod_python", "engine")
             if not writer.headers_sent:
                 self._die(writer.active, HTTP_INTERNAL_SERVER_ERROR)
+            _end_all_output(req)
         finally:
             final = req
             while final._next is not None:
@@ -216,12 +218,16 @@ class Engine:
         try:
             status = self._run_until_content(req)
             if status == OK:
+                config = req._config
+                if config.add_output_filters or config.add_input_filters:
+                    insert_configured_filters(req, config)
                 status = self._content(req)
         except SERVER_RETURN as returned:
             # Raised outside a handler call (e.g. by req.read setting up the body).
             status = returned.args[0] if returned.args else HTTP_INTERNAL_SERVER_ERROR
         if status not in (OK, DONE):
             self._die(req, status)
+        req._end_output()  # ap_finalize_request_protocol: EOS down the output filters
 
     def _run_until_content(self, req: Request, subrequest: bool = False) -> int:
         phases = self.phases
@@ -407,6 +413,8 @@ class Engine:
                 req.status = status
                 req._content_type = None
                 writer.discard_pending()
+                if req._output_chain is not None:
+                    req._output_chain.discard()
                 for name in ("Content-Length", "Content-Type"):
                     del req.headers_out[name]
             return
@@ -421,6 +429,8 @@ class Engine:
             if status in (HTTP_METHOD_NOT_ALLOWED, 501):
                 req.headers_out["Allow"] = req._allow_header()
             writer.discard_pending()
+            if req._output_chain is not None:
+                req._output_chain.discard()
             req._content_type = "text/html; charset=iso-8859-1"
         if req.header_only:
             return  # httpd writes no page for HEAD, so no Content-Length either
@@ -496,6 +506,16 @@ class Engine:
                     self.phases.run(current, "PythonCleanupHandler", config)
                 except Exception as error:  # noqa: BLE001
                     report_error(error, current, "PythonCleanupHandler")
+
+
+def _end_all_output(req: Request) -> None:
+    """After an engine fault: whatever output filters are still open see the end."""
+    while req is not None:
+        try:
+            req._end_output()
+        except ClientGone:
+            return
+        req = req._next
 
 
 def _walked_path(req: Request) -> str | None:

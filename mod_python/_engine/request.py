@@ -14,6 +14,7 @@ import time
 from email.utils import formatdate, parsedate_to_datetime
 from urllib.parse import quote
 
+from . import filters
 from . import finfo as finfo_module
 from .constants import (
     APLOG_ERR,
@@ -197,6 +198,10 @@ class Request:
     _read_length = 0
     _read_chunked = 0
     _line_buffer = b""
+    # Filters: chains exist only once a filter is added (a request without any costs nothing).
+    _output_chain = None
+    _input_chain = None
+    _registered_filters = None
     # Engine bookkeeping: the merged DirConfig of the current phase and its tables.
     _config = None
     _config_table = None
@@ -404,7 +409,10 @@ class Request:
         self._queued += len(data)
         self._unflushed += len(data)
         try:
-            self._writer.write(data, bool(flush))
+            if self._output_chain is None:
+                self._writer.write(data, bool(flush))
+            else:
+                self._output_chain.write(data, bool(flush))
         except OSError:
             raise OSError("Write failed, client closed connection.") from None
         if flush:
@@ -412,7 +420,10 @@ class Request:
 
     def flush(self) -> None:
         try:
-            self._writer.flush()
+            if self._output_chain is None:
+                self._writer.flush()
+            else:
+                self._output_chain.flush()
         except OSError:
             raise OSError("Flush failed, client closed connection.") from None
         self._flushed()
@@ -494,6 +505,12 @@ class Request:
             raise SERVER_RETURN(413)
 
     def _read_raw(self, size: int) -> bytes:
+        """Up to ``size`` bytes of body, through the input filters if any; b"" at the end."""
+        if self._input_chain is not None:
+            return self._input_chain.read(size)
+        return self._read_wire(size)
+
+    def _read_wire(self, size: int) -> bytes:
         """Up to ``size`` bytes of body from wsgi.input; b"" at the end of the body."""
         if self._remaining == 0:
             return b""
@@ -586,14 +603,24 @@ class Request:
             raise ValueError("first argument must be a callable object")
         self._cleanups.append((function, data, current_interpreter().name))
 
-    def _filters_not_ready(self, *args, **kwargs):
-        raise NotImplementedError(
-            "request filters are not implemented yet (issue: Filters, server-side includes, "
-            "connection handlers)"
-        )
+    # ---- filters (SPEC 4.2, 5.3) ---------------------------------------------------------
 
-    register_input_filter = register_output_filter = _filters_not_ready
-    add_input_filter = add_output_filter = _filters_not_ready
+    def register_input_filter(self, name: str, handler: str, dir: str | None = None) -> None:  # noqa: A002
+        filters.register_filter(self, name, handler, dir, is_input=True)
+
+    def register_output_filter(self, name: str, handler: str, dir: str | None = None) -> None:  # noqa: A002
+        filters.register_filter(self, name, handler, dir, is_input=False)
+
+    def add_input_filter(self, name: str) -> None:
+        filters.add_filter(self, name, is_input=True)
+
+    def add_output_filter(self, name: str) -> None:
+        filters.add_filter(self, name, is_input=False)
+
+    def _end_output(self) -> None:
+        """End of this request's content: the output filters see the end of the stream."""
+        if self._output_chain is not None:
+            self._output_chain.finish()
 
     # ---- configuration -----------------------------------------------------------------
 

@@ -889,22 +889,6 @@ def test_an_error_in_a_cleanup_is_logged(in_handler):
     assert "cleanup exploded" in result.site.error_log
 
 
-# ---- filters are a separate issue ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "method, args",
-    [("register_input_filter", ("NAME", "mod::f")), ("register_output_filter", ("NAME", "mod::f")),
-     ("add_input_filter", ("NAME",)), ("add_output_filter", ("NAME",))],
-)  # fmt: skip
-def test_filter_methods_are_not_implemented_yet(in_handler, method, args):
-    def probe(req):
-        with pytest.raises(NotImplementedError, match="[Ff]ilters"):
-            getattr(req, method)(*args)
-
-    in_handler(probe)
-
-
 def test_is_https_is_0_over_http(in_handler):
     assert in_handler(lambda req: req.is_https()).value == 0
 
