@@ -65,6 +65,8 @@ def is_library_code(obj: Any) -> bool:
     if _is_shared_name(module_name):
         return True
     filename = obj.__code__.co_filename
+    if filename.startswith("<frozen"):
+        return True  # os, posixpath ... are frozen into the interpreter
     if filename.startswith("<"):
-        return False  # exec'd text: a published page compiled from memory, say
+        return False  # text a page exec'd itself
     return not _is_user_file(filename)
