@@ -15,17 +15,20 @@ import ipaddress
 import os
 
 from .auth import (
+    AuthnResult,
     AuthnStatus,
     Decision,
     RequestFacts,
     authenticate_basic,
     authorize_after_authentication,
     authorize_before_authentication,
+    check_basic_credentials,
     default_cache,
     parse_ip_network,
 )
 from .auth.requires import RequireSyntaxError
 from .constants import DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, HTTP_UNAUTHORIZED, OK
+from .wsgi_scripts import providers as wsgi_providers
 
 
 def check_access(phases, req, config, auth_basic_loaded: bool) -> int:
@@ -33,6 +36,10 @@ def check_access(phases, req, config, auth_basic_loaded: bool) -> int:
     status = phases.run(req, "PythonAccessHandler", config)
     if status not in (OK, DECLINED):
         return status
+    if "access_script" in config.wsgi:  # mod_wsgi's access checker runs beside the others
+        status = wsgi_providers.allow_access(req, config.wsgi)
+        if status not in (OK, DECLINED):
+            return status
     if config.access_is_open:
         return OK  # no host rules, and no Require other than "all granted"
     # Only what earlier phases set: httpd adds the CGI variables after access checks.
@@ -50,6 +57,7 @@ def check_access(phases, req, config, auth_basic_loaded: bool) -> int:
         method=req.method,
         env=env,
         groups_of=_group_lookup(req, config),
+        wsgi_groups_of=lambda user: wsgi_providers.groups_for_user(req, config.wsgi, user),
         uri=req.uri,
         filename=req.filename,
     )
@@ -79,7 +87,8 @@ def _authenticate(phases, req, config, auth_basic_loaded: bool) -> int:
     status = DECLINED
     basic = auth_basic_loaded and (config.auth_type or "").lower() == "basic"
     python_authen = phases.has_handlers(req, "PythonAuthenHandler", config)
-    if basic and (config.auth_user_file or not python_authen):
+    wsgi_provider = "wsgi" in (config.auth_basic_provider or ())
+    if basic and (config.auth_user_file or wsgi_provider or not python_authen):
         status = _basic_with_user_file(req, config)
     if status == DECLINED:
         status = phases.run(req, "PythonAuthenHandler", config)
@@ -109,16 +118,14 @@ def _basic_with_user_file(req, config) -> int:
     if isinstance(authorization, list):
         authorization = authorization[0]
     req._ap_auth_type = config.auth_type
-    if not config.auth_user_file:
+    providers = config.auth_basic_provider or ("file",)
+    if not config.auth_user_file and "wsgi" not in providers:
         if authorization is None:
             req._note_basic_auth_failure()
             return HTTP_UNAUTHORIZED
         req.log_error("AH01619: AuthUserFile not specified in the configuration")
         return HTTP_INTERNAL_SERVER_ERROR
-    result = authenticate_basic(
-        authorization, _server_relative(req, config.auth_user_file), uri=req.uri,
-        cache=default_cache,
-    )  # fmt: skip
+    result = _basic_providers(req, config, authorization, providers)
     if result.user is not None:
         req._user = result.user
     if result.message:
@@ -132,6 +139,30 @@ def _basic_with_user_file(req, config) -> int:
     if result.http_status == HTTP_UNAUTHORIZED:
         req._note_basic_auth_failure()
     return result.http_status
+
+
+def _basic_providers(req, config, authorization, providers):
+    """AuthBasicProvider's providers in order until one knows the user (mod_auth_basic)."""
+    result = None
+    for provider in providers:
+        if provider == "wsgi" and authorization is not None:
+            credentials = check_basic_credentials(authorization)
+            if credentials is not None:
+                if "auth_user_script" not in config.wsgi:
+                    req.log_error("AH01619: no WSGIAuthUserScript for the wsgi provider")
+                    return AuthnResult(AuthnStatus.FILE_ERROR)
+                result = wsgi_providers.check_password(req, config.wsgi, *credentials)
+                if result.status is not AuthnStatus.USER_NOT_FOUND:
+                    return result
+                continue
+        user_file = config.auth_user_file
+        result = authenticate_basic(
+            authorization, _server_relative(req, user_file) if user_file else None,
+            uri=req.uri, cache=default_cache,
+        )  # fmt: skip
+        if result.status is not AuthnStatus.USER_NOT_FOUND:
+            return result
+    return result
 
 
 def _group_lookup(req, config):

@@ -61,6 +61,7 @@ from .server_object import server as server_object_type
 from .static_files import serve_static
 from .wsgi_scripts.content import HANDLER_NAME as WSGI_SCRIPT_HANDLER
 from .wsgi_scripts.content import run_wsgi_script
+from .wsgi_scripts.startup import start_wsgi
 
 _PYTHON_HANDLERS = frozenset({"mod_python", "python-program"})
 _CGI_HANDLERS = frozenset({"cgi-script", "cgi"})
@@ -108,6 +109,7 @@ class Engine:
 
         apache._set_main_server(self.main_server, self)
         self._run_python_imports()
+        start_wsgi(settings, self.main_server.log_error)
 
     # ---- construction helpers ------------------------------------------------------------
 

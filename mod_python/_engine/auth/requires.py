@@ -37,7 +37,7 @@ from typing import Literal
 from ..constants import METHOD_NUMBERS
 
 SUPPORTED_PROVIDERS = frozenset(
-    {"all", "valid-user", "user", "group", "ip", "local", "env", "method"}
+    {"all", "valid-user", "user", "group", "ip", "local", "env", "method", "wsgi-group"}
 )
 UNSUPPORTED_PROVIDERS = frozenset(
     {
@@ -284,6 +284,8 @@ class RequestFacts:
     method: str = "GET"
     env: Mapping[str, str] = field(default_factory=dict)
     groups_of: Callable[[str], Collection[str]] | None = None
+    # ``Require wsgi-group``: the user's groups from WSGIAuthGroupScript (may raise OSError).
+    wsgi_groups_of: Callable[[str], Collection[str]] | None = None
     uri: str = ""
     filename: str | None = None
     messages: list[str] = field(default_factory=list)
@@ -361,11 +363,12 @@ def _check_user(require: Require, facts: RequestFacts) -> AuthzResult:
 def _check_group(require: Require, facts: RequestFacts) -> AuthzResult:
     if facts.user is None:
         return AuthzResult.DENIED_NO_USER
-    if facts.groups_of is None:
+    groups_of = facts.wsgi_groups_of if require.provider == "wsgi-group" else facts.groups_of
+    if groups_of is None:
         facts.messages.append("AH01664: No group file was specified in the configuration")
         return AuthzResult.DENIED
     try:
-        groups = facts.groups_of(facts.user)
+        groups = groups_of(facts.user)
     except OSError as error:
         facts.messages.append(getattr(error, "message", str(error)))
         return AuthzResult.DENIED
@@ -409,6 +412,7 @@ _PROVIDERS: dict[str, Callable[[Require, RequestFacts], AuthzResult]] = {
     "valid-user": _check_valid_user,
     "user": _check_user,
     "group": _check_group,
+    "wsgi-group": _check_group,  # mod_wsgi's provider: groups from WSGIAuthGroupScript
     "ip": _check_ip,
     "local": _check_local,
     "env": _check_env,

@@ -210,9 +210,11 @@ def _auth_group_file(node: Directive, scope: SectionScope) -> None:
 @directive("AuthBasicProvider", min_args=1, override="authconfig")
 def _auth_basic_provider(node: Directive, scope: SectionScope) -> None:
     providers = tuple(word.lower() for word in node.args)
-    unknown = [word for word in providers if word != "file"]
+    unknown = [word for word in providers if word not in ("file", "wsgi")]
     if unknown:
-        raise node.error(f"unknown authentication provider {unknown[0]!r} (only 'file' here)")
+        raise node.error(
+            f"unknown authentication provider {unknown[0]!r} (only 'file' and 'wsgi' here)"
+        )
     scope.config.auth_basic_provider = providers
 
 
