@@ -353,11 +353,12 @@ class OutputChain:
 class InputChain:
     """A request's input filters, between ``req.read`` and the request body."""
 
-    __slots__ = ("req", "stages", "ended")
+    __slots__ = ("req", "stages", "started", "ended")
 
     def __init__(self, req):
         self.req = req
         self.stages: list = []
+        self.started = False
         self.ended = False
 
     def add(self, stage) -> None:
@@ -367,6 +368,11 @@ class InputChain:
         """Up to about ``size`` filtered bytes; b"" at the end (or when a call gave none)."""
         if self.ended:
             return b""
+        if not self.started:
+            self.started = True
+            if self.req._remaining == 0:  # no body: ap_should_client_block says no read
+                self.ended = True
+                return b""
         brigade = self.get_from(0, size)
         data = []
         for item in brigade:
