@@ -26,5 +26,5 @@ def display(req):
 
 
 def relative_to_request(req):
-    psp.PSP(req, "../spec/vars.psp", vars={"who": "rel", "both": "rel", "extra": 1}).run()
+    psp.PSP(req, "../driver/vars.psp", vars={"who": "rel", "both": "rel", "extra": 1}).run()
     return apache.OK
