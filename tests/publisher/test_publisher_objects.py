@@ -1,0 +1,180 @@
+"""Instances, hierarchies and iterators (mod_python's test_publisher_hierarchy,
+_old_style_instance, _instance and the disabled _iterator)."""
+
+from __future__ import annotations
+
+import pytest
+
+PAGE = """
+def index(req):
+    return "test ok, interpreter=%s" % req.interpreter
+
+
+class OldStyleClassTest:
+    def __init__(self):
+        pass
+
+    def __call__(self, req):
+        return "test callable old-style instance ok"
+
+    def traverse(self, req):
+        return "test traversable old-style instance ok"
+
+
+old_instance = OldStyleClassTest()
+
+
+class InstanceTest(object):
+    def __call__(self, req):
+        return "test callable instance ok"
+
+    def traverse(self, req):
+        return "test traversable instance ok"
+
+
+instance = InstanceTest()
+
+
+class Mapping(object):
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, req):
+        return "Called %s" % self.name
+
+
+hierarchy_root = Mapping("root")
+hierarchy_root.page1 = Mapping("page1")
+hierarchy_root.page1.subpage1 = Mapping("subpage1")
+hierarchy_root.page2 = Mapping("page2")
+
+
+class Mapping2:
+    pass
+
+
+hierarchy_root_2 = Mapping2()
+hierarchy_root_2.__call__ = index
+hierarchy_root_2.page1 = index
+hierarchy_root_2.page2 = index
+
+
+class NotCallable:
+    def __str__(self):
+        return "<html><body>str of an instance</body></html>"
+
+
+not_callable = NotCallable()
+
+test_dict = {1: 1, 2: 2, 3: 3}
+test_dict_keys = test_dict.keys
+
+
+def test_dict_iteration(req):
+    return test_dict_keys()
+
+
+def test_generator(req):
+    c = 0
+    while c < 10:
+        yield c
+        c += 1
+
+
+def html_stream(req):
+    yield "<!DOCTYPE html>"
+    yield "<html><body>streamed</body></html>"
+
+
+def mixed_stream(req):
+    yield b"bytes,"
+    yield None
+    yield ""
+    yield 3
+
+
+def items_view(req):
+    return {"a": 1}.items()
+
+
+def generator_after_setting_type(req):
+    req.content_type = "text/csv"
+    return iter(["a,b\\n", "1,2\\n"])
+"""
+
+
+@pytest.fixture
+def site(publisher_site):
+    return publisher_site({"tests.py": PAGE})
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/tests.py/hierarchy_root", "Called root"),
+        ("/tests.py/hierarchy_root/page1", "Called page1"),
+        ("/tests.py/hierarchy_root/page1/subpage1", "Called subpage1"),
+        ("/tests.py/hierarchy_root/page2", "Called page2"),
+        ("/tests.py/hierarchy_root_2/page1", "test ok, interpreter={name}"),
+        ("/tests.py/hierarchy_root_2/page2", "test ok, interpreter={name}"),
+        # Only run on Python 2 by mod_python's suite; its Python 3 port publishes it too.
+        ("/tests.py/hierarchy_root_2", "test ok, interpreter={name}"),
+    ],
+)
+def test_publisher_hierarchy(site, path, body):
+    response = site.get(path)
+    assert (response.status, response.text) == (200, body.format(name=site.server_name))
+
+
+@pytest.mark.parametrize("name", ["old_instance", "instance"])
+def test_callable_instance_is_called(site, name):
+    kind = "old-style instance" if name == "old_instance" else "instance"
+    assert site.get(f"/tests.py/{name}").text == f"test callable {kind} ok"
+
+
+@pytest.mark.parametrize("name", ["old_instance", "instance"])
+def test_method_of_an_instance_is_published(site, name):
+    kind = "old-style instance" if name == "old_instance" else "instance"
+    assert site.get(f"/tests.py/{name}/traverse").text == f"test traversable {kind} ok"
+
+
+def test_instance_that_is_not_callable_is_written_with_str(site):
+    response = site.get("/tests.py/not_callable")
+    assert response.body == b"<html><body>str of an instance</body></html>"
+    assert response.header("Content-Type") == "text/html"
+
+
+def test_dict_view_is_streamed(site):
+    # The expectation of mod_python's disabled test_publisher_iterator.
+    assert site.get("/tests.py/test_dict_iteration").body == b"123"
+
+
+def test_generator_is_streamed_in_chunks(site):
+    response = site.get("/tests.py/test_generator")
+    assert response.body == b"0123456789"
+    assert response.header("Content-Type") == "text/plain"
+    assert response.header("Content-Length") is None  # flushed as it came
+    assert len(response.chunks) >= 10
+
+
+def test_stream_starting_with_a_doctype_is_html(site):
+    assert site.get("/tests.py/html_stream").header("Content-Type") == "text/html"
+
+
+def test_stream_items_none_and_empty_are_skipped_others_written(site):
+    assert site.get("/tests.py/mixed_stream").body == b"bytes,3"
+
+
+def test_items_view_is_streamed_as_pairs(site):
+    assert site.get("/tests.py/items_view").body == b"('a', 1)"
+
+
+def test_stream_keeps_a_content_type_set_by_the_function(site):
+    response = site.get("/tests.py/generator_after_setting_type")
+    assert response.header("Content-Type") == "text/csv"
+    assert response.body == b"a,b\n1,2\n"
+
+
+def test_head_of_a_stream_sends_no_body(site):
+    response = site.request("HEAD", "/tests.py/test_generator")
+    assert (response.status, response.body) == (200, b"")
