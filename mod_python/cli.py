@@ -8,6 +8,7 @@
                      [--threads N] [--reload] [-D NAME]
     mod_python check CONF [-D NAME]
     mod_python version
+    mod_python psp FILE.psp
     mod_python httpd [-f CONF] [-k ACTION] [-D NAME] [-t] [-v] [-V] [-X]
 
 Exit status: 0 success; 1 a config error, a missing file, a port in use, a server already
@@ -304,6 +305,12 @@ def command_version(args: argparse.Namespace, parser: argparse.ArgumentParser) -
     return 0
 
 
+def command_psp(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .psp.command import print_generated_code
+
+    return print_generated_code(args.template)
+
+
 # ---- the parser -------------------------------------------------------------------------------------
 
 
@@ -452,6 +459,15 @@ def build_parser() -> argparse.ArgumentParser:
         "  mod_python version",
         command_version,
     )  # fmt: skip
+
+    psp_command = _sub(
+        commands, "psp", "print the Python code a PSP template becomes",
+        "Translate a PSP template as mod_python.psp does (includes resolved from the "
+        "template's directory) and print the generated Python source.",
+        "  mod_python psp htdocs/index.psp",
+        command_psp,
+    )  # fmt: skip
+    psp_command.add_argument("template", metavar="FILE.psp", help="the PSP template")
 
     commands.add_parser(
         "httpd", help="httpd's command line (-f, -k, -D, -t, -v, -V, -X) for apachectl scripts",
