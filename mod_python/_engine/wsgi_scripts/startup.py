@@ -15,6 +15,7 @@ import signal
 import site
 import sys
 
+from .. import logs
 from ..constants import APLOG_ERR, APLOG_WARNING
 from .content import HANDLER_NAME
 from .groups import in_script, load_script
@@ -48,7 +49,7 @@ def start_wsgi(settings, log) -> None:
     if wsgi.get("restrict_stdout"):
         sys.stdout = _Restricted("sys.stdout")
     if wsgi.get("restrict_signal", True):
-        _guard_signals(lambda message: log(message, APLOG_WARNING))
+        _guard_signals()
     # A virtual host's config includes the main server's preloads: each is loaded once.
     preloads = {entry: None for record in records
                 for entry in record.config.wsgi.get("import_scripts", ())}  # fmt: skip
@@ -103,9 +104,9 @@ class _Restricted:
         raise OSError(f"{self._name} access restricted by mod_wsgi")
 
 
-def _guard_signals(warn) -> None:
+def _guard_signals() -> None:
     """WSGIRestrictSignal On (the default): a script's signal.signal() call is ignored and
-    logged, so an application cannot take over the server's signals."""
+    logged (main error log), so an application cannot take over the server's signals."""
     global _signal_guard_installed
     if _signal_guard_installed:
         return
@@ -114,8 +115,8 @@ def _guard_signals(warn) -> None:
 
     def guarded(signalnum, handler):
         if in_script.get():
-            warn(f"mod_wsgi (pid={os.getpid()}): Callback registration for signal {signalnum} "
-                 "ignored.")  # fmt: skip
+            logs.log_error(f"mod_wsgi (pid={os.getpid()}): Callback registration for signal "
+                           f"{int(signalnum)} ignored.", APLOG_WARNING)  # fmt: skip
             return signal.getsignal(signalnum)
         return original(signalnum, handler)
 
