@@ -26,6 +26,13 @@ BACKENDS = ["FileSession", "DbmSession", "MemorySession", "RedisSession"]
 HOOK_MODULE = "_session_test_handler"
 START_DEADLINE = 10.0
 
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "stress: the 10-second multi-process session runs (deselect: -m 'not stress')"
+    )
+
+
 HANDLER_FILE = f"""
 import {HOOK_MODULE}
 
