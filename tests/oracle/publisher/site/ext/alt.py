@@ -1,0 +1,2 @@
+def index(req):
+    return "alt.py reached through alt.pub"

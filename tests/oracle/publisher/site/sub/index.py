@@ -1,0 +1,6 @@
+def index(req):
+    return "sub index"
+
+
+def page(req):
+    return "sub page"
