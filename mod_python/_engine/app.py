@@ -480,6 +480,28 @@ class Engine:
         finally:
             self._redirect_guard.depth = depth
 
+    # ---- subrequests ---------------------------------------------------------------------
+
+    def run_subrequest(self, main: Request, uri: str, writer) -> int:
+        """ap_sub_req_lookup_uri + ap_run_sub_req (``#include virtual``): ``uri`` through
+        the phases and its content handler, its body going to ``writer``; the status."""
+        path, _, query = uri.partition("?")
+        sub = Request(self, main._environ, writer, main._vhost, main._conn, uri=path,
+                      args=query or None)  # fmt: skip
+        sub._main = main
+        writer.active = sub
+        try:
+            status = self._run_until_content(sub, subrequest=True)
+            if status == OK:
+                config = sub._config
+                if config.add_output_filters or config.add_input_filters:
+                    insert_configured_filters(sub, config)
+                status = self._content(sub)
+        except SERVER_RETURN as returned:
+            status = returned.args[0] if returned.args else HTTP_INTERNAL_SERVER_ERROR
+        sub._end_output()
+        return status
+
     # ---- after the response ----------------------------------------------------------------
 
     def _log_phase(self, req: Request) -> None:

@@ -82,6 +82,33 @@ class ResponseWriter:
         req._sent_headers()
 
 
+class SubrequestWriter:
+    """Where a subrequest's body goes (``#include virtual``): kept for its main request's
+    filter to put in place. Its status and headers are never sent."""
+
+    __slots__ = ("_chunks", "active")
+
+    head_only = False
+    headers_sent = False
+
+    def __init__(self):
+        self._chunks: list[bytes] = []
+        self.active = None
+
+    def write(self, data: bytes, flush: bool) -> None:
+        if data:
+            self._chunks.append(data)
+
+    def flush(self) -> None:
+        """Nothing to send: the body stays until the including page takes it."""
+
+    def discard_pending(self) -> None:
+        self._chunks = []
+
+    def body(self) -> bytes:
+        return b"".join(self._chunks)
+
+
 def keep_unread_body(req) -> None:
     """Set aside what is left of the request body before the response starts.
 

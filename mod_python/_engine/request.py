@@ -202,6 +202,7 @@ class Request:
     _output_chain = None
     _input_chain = None
     _registered_filters = None
+    _main = None
     # Engine bookkeeping: the merged DirConfig of the current phase and its tables.
     _config = None
     _config_table = None
@@ -214,7 +215,7 @@ class Request:
     server = property(lambda self: self._server)
     next = property(lambda self: self._next)
     prev = property(lambda self: self._prev)
-    main = property(lambda self: None)
+    main = property(lambda self: self._main)  # the including request, in a subrequest
     _request_rec = property(lambda self: None)
 
     # ---- the request line and its parts ---------------------------------------------------
