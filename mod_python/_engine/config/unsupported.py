@@ -97,7 +97,14 @@ _NOT_EMULATED = (
       "AuthDigestAlgorithm")),
     ("mod_dav", "WebDAV is not served", ("Dav", "DavLockDB", "DavMinTimeout",
                                          "DavDepthInfinity")),
+    ("mod_include configuration", "pages use the defaults (a page's own #config applies)",
+     ("SSIErrorMsg", "SSITimeFormat", "SSIUndefinedEcho", "SSIStartTag", "SSIEndTag",
+      "SSIETag", "SSILastModified", "SSIAccessEnable", "XBitHack")),
 )  # fmt: skip
+
+# The INCLUDES filter always reads expr= with the legacy grammar (ssi.py), which is what
+# this switch selects in Apache 2.4.
+directive("SSILegacyExprParser", ANYWHERE, min_args=1, max_args=1)(_accepted)
 
 for _module, _consequence, _names in _NOT_EMULATED:
     for _name in _names:
