@@ -13,6 +13,7 @@ connection to HTTP (the engine served through cheroot), as Apache's core then ta
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
@@ -69,6 +70,11 @@ class SocketStream:
         end = self._buffer.find(b"\n", 0, limit) + 1 or min(limit, len(self._buffer))
         line, self._buffer = self._buffer[:end], self._buffer[end:]
         return line or None
+
+    def take_unread(self) -> bytes:
+        """What was received but not read yet (handed on when HTTP takes over)."""
+        unread, self._buffer = self._buffer, b""
+        return unread
 
     def write(self, data) -> None:
         if isinstance(data, str):
@@ -181,7 +187,9 @@ class ConnectionServer:
             )
             conn._keepalive = AP_CONN_UNKNOWN  # no HTTP request has said anything yet
             if dispatch_connection(conn, self.record, self.handler) == DECLINED:
-                self._serve_http(client)
+                # What the handler left unread is the start of the HTTP request, as in
+                # httpd, where it stays in the connection's input filters.
+                self._serve_http(client, conn._stream.take_unread())
         except Exception as error:  # noqa: BLE001 - one bad connection must not stop the rest
             self.engine.server_object(self.record).log_error(
                 f"ConnectionHandler {self.handler}: connection failed: {error!r}"
@@ -191,7 +199,7 @@ class ConnectionServer:
                 self._active.discard(client)
             _lingering_close(client)
 
-    def _serve_http(self, client: socket.socket) -> None:
+    def _serve_http(self, client: socket.socket, unread: bytes) -> None:
         """DECLINED: HTTP serves the connection (its keep-alive requests) with the engine."""
         from cheroot import server as cheroot_server
         from cheroot import wsgi
@@ -200,7 +208,9 @@ class ConnectionServer:
             self._http = wsgi.Server(self.bind_addr, self.engine,
                                      server_name=self.engine.settings.server_name)  # fmt: skip
         client.settimeout(self._http.timeout)
-        http_connection = cheroot_server.HTTPConnection(self._http, client)
+        http_connection = cheroot_server.HTTPConnection(
+            self._http, client, makefile=_reader_after(unread)
+        )
         try:
             while not self._stopping.is_set() and http_connection.communicate():
                 pass
@@ -233,6 +243,40 @@ class ConnectionServer:
                 except OSError:
                     pass
         self._pool.shutdown(wait=True)
+
+
+class _UnreadFirst(socket.SocketIO):
+    """A socket's raw reader that returns ``unread`` before anything received later."""
+
+    def __init__(self, sock: socket.socket, unread: bytes):
+        super().__init__(sock, "rb")
+        self._unread = unread
+
+    def readinto(self, buffer) -> int | None:
+        if not self._unread:
+            return super().readinto(buffer)
+        count = min(len(buffer), len(self._unread))
+        buffer[:count] = self._unread[:count]
+        self._unread = self._unread[count:]
+        return count
+
+
+def _reader_after(unread: bytes):
+    """A cheroot ``makefile`` whose reading side starts with ``unread``."""
+    from cheroot import makefile
+
+    class UnreadFirstReader(makefile.StreamReader):
+        def __init__(self, sock, mode="rb", bufsize=io.DEFAULT_BUFFER_SIZE):
+            # StreamReader.__init__ would wrap the socket itself: call its base class.
+            super(makefile.StreamReader, self).__init__(_UnreadFirst(sock, unread), bufsize)
+            self.bytes_read = 0
+
+    def make(sock, mode="r", bufsize=io.DEFAULT_BUFFER_SIZE):
+        if "r" in mode:
+            return UnreadFirstReader(sock, mode, bufsize)
+        return makefile.MakeFile(sock, mode, bufsize)
+
+    return make
 
 
 # httpd's lingering close: after our last byte, read and drop what the client still sends

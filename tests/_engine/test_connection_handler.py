@@ -294,6 +294,18 @@ def test_declined_leaves_the_connection_to_http(connection_site):
     assert client.getresponse().read() == b"http here"
 
 
+def test_declined_after_reading_a_line_leaves_the_rest_to_http(connection_site):
+    site = connection_site("""\
+        from mod_python import apache
+
+        def connectionhandler(conn):
+            conn.readline()  # a private preamble; the HTTP request follows
+            return apache.DECLINED
+    """)
+    reply = site.exchange(b"preamble\nGET /page.py HTTP/1.0\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 200 OK\r\n") and reply.endswith(b"\r\n\r\nhttp here")
+
+
 def test_handler_error_is_logged_and_the_connection_closed(connection_site):
     site = connection_site("""\
         def connectionhandler(conn):
