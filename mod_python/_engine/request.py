@@ -852,7 +852,10 @@ class Request:
             if not isinstance(value, (str, bytes)):
                 raise TypeError(f"header values must be strings, not '{type(value).__name__}'")
             if name.lower() in ("content-type", b"content-type"):
-                self.content_type = value  # the response's type is r->content_type in Apache
+                # httpd sends r->content_type when set (mod_mime's type for "/x.py"), so the
+                # header only counts when nothing set a type before.
+                if self._content_type is None:
+                    self.content_type = value
             else:
                 self.headers_out.add(name, value)
         # mod_python sets only status_line; we keep status consistent with it (a defect fix).

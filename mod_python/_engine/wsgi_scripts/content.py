@@ -140,10 +140,15 @@ class _Response:
                 _check_header(*item)
         if self._called:
             req.headers_out.clear()  # the application replaces its earlier start_response
-            req._content_type = None
+        if self._called or any(_is_content_type(item) for item in headers or ()):
+            req._content_type = None  # mod_wsgi sets r->content_type from the header
         write = req.wsgi_start_response(status, headers)
         self._called = True
         return write
+
+
+def _is_content_type(item) -> bool:
+    return isinstance(item, tuple) and str(item[0]).lower() == "content-type"
 
 
 def _check_header(name, value) -> None:

@@ -18,8 +18,8 @@ from .running import ErrorStream, FileWrapper, RequestInput, serving_flags
 MOD_WSGI_VERSION = (4, 9, 4)
 APACHE_VERSION = (2, 4, 0)
 
-# The proxy headers mod_wsgi knows, by what they carry (4.9.3 removes every one of them
-# that is not trusted, X-Client-IP included: CVE-2022-2255).
+# The proxy headers mod_wsgi knows, by what they carry. Once one header of a kind is
+# trusted, its synonyms are removed (4.9.3 added X-Client-IP to them: CVE-2022-2255).
 _CLIENT_ADDRESS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_CLIENT_IP", "HTTP_X_REAL_IP")
 _HOST = ("HTTP_X_FORWARDED_HOST", "HTTP_X_HOST")
 _SERVER = ("HTTP_X_FORWARDED_SERVER",)
@@ -27,7 +27,8 @@ _PORT = ("HTTP_X_FORWARDED_PORT",)
 _SCHEME = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_SCHEME", "HTTP_X_SCHEME")
 _HTTPS_FLAG = ("HTTP_X_FORWARDED_HTTPS", "HTTP_X_FORWARDED_SSL")
 _SCRIPT_NAME = ("HTTP_X_SCRIPT_NAME", "HTTP_X_FORWARDED_SCRIPT_NAME")
-PROXY_HEADERS = _CLIENT_ADDRESS + _HOST + _SERVER + _PORT + _SCHEME + _HTTPS_FLAG + _SCRIPT_NAME
+# X-Forwarded-Proto and X-Forwarded-SSL say the same thing: one kind.
+PROXY_HEADER_KINDS = (_CLIENT_ADDRESS, _HOST, _SERVER, _PORT, _SCHEME + _HTTPS_FLAG, _SCRIPT_NAME)
 
 
 def env_lookup(req, name: str) -> str:
@@ -120,7 +121,8 @@ def _scheme(env: dict) -> str:
 
 def apply_proxy_headers(env: dict, settings: dict, client_ip: str) -> None:
     """WSGITrustedProxyHeaders: use the trusted headers when the client is a trusted proxy
-    (any client when WSGITrustedProxies is not set); remove every other proxy header."""
+    (any client when WSGITrustedProxies is not set); of every kind of header one is trusted
+    for, the others are removed - and all of them when the client is not trusted."""
     trusted_headers = settings["trusted_proxy_headers"]
     proxies = settings.get("trusted_proxies")
     client_trusted = proxies is None or _address_in(client_ip, proxies)
@@ -129,9 +131,11 @@ def apply_proxy_headers(env: dict, settings: dict, client_ip: str) -> None:
             value = env.get(name)
             if value:
                 _apply_one(env, name, value.strip(), proxies)
-    for name in PROXY_HEADERS:
-        if not client_trusted or name not in trusted_headers:
-            env.pop(name, None)
+    for kind in PROXY_HEADER_KINDS:
+        if any(name in trusted_headers for name in kind):
+            for name in kind:
+                if not client_trusted or name not in trusted_headers:
+                    env.pop(name, None)
 
 
 def _apply_one(env: dict, name: str, value: str, proxies) -> None:
@@ -190,5 +194,5 @@ def log_wsgi(req, message: str, level: int = APLOG_ERR) -> None:
     )
 
 
-__all__ = ["MOD_WSGI_VERSION", "PROXY_HEADERS", "apply_proxy_headers", "env_lookup",
+__all__ = ["MOD_WSGI_VERSION", "PROXY_HEADER_KINDS", "apply_proxy_headers", "env_lookup",
            "expand_name", "log_wsgi", "script_environ", "server_group_name"]  # fmt: skip

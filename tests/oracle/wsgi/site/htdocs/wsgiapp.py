@@ -1,0 +1,30 @@
+"""WSGI applications for PythonHandler mod_python.wsgi (both servers run this file)."""
+
+
+def application(environ, start_response):
+    names = environ.get("QUERY_STRING", "").split("&")
+    body = "\n".join("%s=%r" % (name, environ.get(name)) for name in names if name)
+    start_response("200 OK", [("Content-Type", "text/x-mine"), ("X-A", "1")])
+    return [body.encode()]
+
+
+def streamed(environ, start_response):
+    write = start_response("200 OK", [("Content-Type", "text/plain")])
+    write(b"via write;")
+    yield b"a"
+    yield b"b"
+
+
+def sized(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "4")])
+    return [b"four"]
+
+
+def posted(environ, start_response):
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"posted " + body]
+
+
+def failing(environ, start_response):
+    raise RuntimeError("the WSGI application failed")

@@ -1,0 +1,1 @@
+not_the_application = 1
