@@ -56,8 +56,9 @@ def run_wsgi_script(req) -> int:
         not settings.get("chunked_request")
         and "chunked" in req.headers_in.get("Transfer-Encoding", "").lower()
     ):
-        log_wsgi(req, f"mod_wsgi (pid={pid}): Request body with chunked transfer encoding "
-                      f"refused (WSGIChunkedRequest Off): {req.uri}")  # fmt: skip
+        log_wsgi(req, "Received request requiring chunked transfer encoding, but optional "
+                      "support for chunked transfer encoding has not been enabled.: "
+                      f"{filename}")  # fmt: skip
         return HTTP_LENGTH_REQUIRED
 
     req.add_cgi_vars()

@@ -90,6 +90,11 @@ def test_auth_scripts(mod_wsgi_servers, path, credentials):
     mod_wsgi_servers.assert_same("GET", f"{path}?REMOTE_USER&AUTH_TYPE", headers=headers)
 
 
-@pytest.mark.parametrize("answer", ["yes", "no"])
+@pytest.mark.parametrize("answer", ["yes", "no", "none"])
 def test_access_script(mod_wsgi_servers, answer):
     mod_wsgi_servers.assert_same("GET", "/hosts?SCRIPT_NAME", headers={"X-Let-Me-In": answer})
+
+
+def test_chunked_request_body_needs_wsgi_chunked_request(mod_wsgi_servers):
+    mod_wsgi_servers.assert_same("POST", "/responses/post", body=b"3\r\nabc\r\n0\r\n\r\n",
+                                 headers={"Transfer-Encoding": "chunked"})  # fmt: skip

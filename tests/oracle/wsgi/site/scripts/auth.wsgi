@@ -13,4 +13,4 @@ def groups_for_user(environ, user):
 
 
 def allow_access(environ, host):
-    return environ.get("HTTP_X_LET_ME_IN") != "no"
+    return {"no": False, "none": None}.get(environ.get("HTTP_X_LET_ME_IN"), True)
