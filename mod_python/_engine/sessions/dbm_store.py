@@ -2,8 +2,8 @@
 
 The file is mod_python's (``mp_sess.dbm`` by default, any ``dbm`` format this Python
 can open), so an existing database is read as it is. DBM files allow one writer at a
-time: every access takes an fcntl lock on ``<file>.lck`` (shared to read, exclusive to
-write) after a lock of this process, and opens and closes the database inside it, so
+time: every access takes a POSIX record lock on ``<file>.lck`` (shared to read, exclusive
+to write) after a lock of this process's threads, and opens and closes the database inside it, so
 other processes see each change. No lock is held while values are unpickled.
 """
 
@@ -27,16 +27,45 @@ from .pickles import dump_state, load_state
 
 DBM_FILE_MODE = 0o600
 
-_process_locks: dict[str, threading.Lock] = {}
-_process_locks_guard = threading.Lock()
+
+class _LockFile:
+    """``<database>.lck``, opened once per process, and the lock of this process's threads.
+
+    POSIX record locks belong to the process and are not inherited by a fork, so the
+    threads queue on ``threads`` first and one descriptor serves them all.
+    """
+
+    def __init__(self, path: str):
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+        self.descriptor = os.open(path, os.O_RDWR | os.O_CREAT, DBM_FILE_MODE)
+        self.threads = threading.Lock()
 
 
-def _process_lock(path: str) -> threading.Lock:
-    lock = _process_locks.get(path)
-    if lock is None:
-        with _process_locks_guard:
-            lock = _process_locks.setdefault(path, threading.Lock())
-    return lock
+_lock_files: dict[str, _LockFile] = {}
+_lock_files_guard = threading.Lock()
+
+
+def _lock_file(path: str) -> _LockFile:
+    lock_file = _lock_files.get(path)
+    if lock_file is None:
+        with _lock_files_guard:
+            lock_file = _lock_files.get(path)
+            if lock_file is None:
+                lock_file = _lock_files[path] = _LockFile(path)
+    return lock_file
+
+
+def _after_fork_in_child() -> None:
+    # A thread of the parent may have held a thread lock: the child starts with fresh ones.
+    global _lock_files_guard
+    _lock_files_guard = threading.Lock()
+    for lock_file in _lock_files.values():
+        lock_file.threads = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class DbmFile:
@@ -48,32 +77,35 @@ class DbmFile:
 
     @contextlib.contextmanager
     def _locked(self, exclusive: bool) -> Iterator[None]:
-        with _process_lock(self.path):
-            directory = os.path.dirname(self.path)
-            if directory:
-                os.makedirs(directory, mode=0o700, exist_ok=True)
-            descriptor = os.open(self.path + ".lck", os.O_RDWR | os.O_CREAT, DBM_FILE_MODE)
+        lock_file = _lock_file(self.path + ".lck")
+        with lock_file.threads:
+            fcntl.lockf(lock_file.descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
                 yield
             finally:
-                os.close(descriptor)  # and with it the flock
+                fcntl.lockf(lock_file.descriptor, fcntl.LOCK_UN)
 
     def _open(self, flag: str):
-        module = self.module
-        if module is dbm:
-            # The generic opener picks the format of an existing file (whichdb).
-            return dbm.open(self.path, flag, DBM_FILE_MODE)
-        return module.open(self.path, flag, DBM_FILE_MODE)
+        # The generic ``dbm`` opener picks the format of an existing file (whichdb).
+        return self.module.open(self.path, flag, DBM_FILE_MODE)
 
-    def _exists(self) -> bool:
-        return dbm.whichdb(self.path) is not None
+    def _open_existing(self):
+        """The database opened read-only, or None when it does not exist yet."""
+        if self.module is dbm:
+            if dbm.whichdb(self.path) is None:
+                return None
+            return dbm.open(self.path, "r")
+        try:
+            return self.module.open(self.path, "r")
+        except FileNotFoundError:
+            return None
 
     def get(self, key: bytes) -> bytes | None:
         with self._locked(exclusive=False):
-            if not self._exists():
+            database = self._open_existing()
+            if database is None:
                 return None
-            with contextlib.closing(self._open("r")) as database:
+            with contextlib.closing(database):
                 return database.get(key)
 
     def put(self, key: bytes, value: bytes) -> None:
@@ -87,9 +119,10 @@ class DbmFile:
 
     def items(self) -> list[tuple[bytes, bytes]]:
         with self._locked(exclusive=False):
-            if not self._exists():
+            database = self._open_existing()
+            if database is None:
                 return []
-            with contextlib.closing(self._open("r")) as database:
+            with contextlib.closing(database):
                 return [(key, database[key]) for key in database.keys()]
 
     def delete_unchanged(self, doomed: dict[bytes, bytes]) -> int:

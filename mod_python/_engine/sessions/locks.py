@@ -100,6 +100,16 @@ class FileRecordLock:
         fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, lock_offset(sid))
 
 
+class ProcessOnlyLock:
+    """No cross-process half: for stores that live inside one process (MemorySession)."""
+
+    def acquire(self, sid: str, deadline: float) -> bool:
+        return True
+
+    def release(self, sid: str) -> None:
+        pass
+
+
 class _Holding:
     __slots__ = ("owner", "count", "ready")
 
@@ -196,6 +206,11 @@ def file_locks() -> SessionLocks:
     """The lock table over fcntl record locks in the configured mutex directory."""
     locks = global_locks()
     return locks_for(("file", locks.directory, locks.tag), FileRecordLock)
+
+
+def process_locks() -> SessionLocks:
+    """The lock table of sessions no other process can see."""
+    return locks_for(("process",), ProcessOnlyLock)
 
 
 def _after_fork_in_child() -> None:

@@ -7,6 +7,7 @@ import time
 from ..constants import APLOG_NOTICE
 from .background import start_cleanup
 from .base import BaseSession
+from .locks import SessionLocks, process_locks
 
 
 def mem_cleanup(sessions: dict) -> None:
@@ -28,6 +29,10 @@ class MemorySession(BaseSession):
 
     def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1):
         super().__init__(req, sid=sid, secret=secret, timeout=timeout, lock=lock)
+
+    def session_locks(self) -> SessionLocks:
+        # The sessions are this process's alone: so is their lock.
+        return process_locks()
 
     def do_load(self) -> dict | None:
         return MemorySession.sdict.get(self._sid)
