@@ -27,6 +27,7 @@ from .cache import (
     dbm_cache_get,
     dbm_cache_store,
     dbm_cache_type,
+    dbm_types,
     mem_fcache,
     mem_scache,
     str2code,
@@ -37,7 +38,6 @@ from .parser import parse, parsestring
 
 PY2 = False
 tempdir = tempfile.gettempdir()
-dbm_types = {}
 
 __all__ = [
     "PSP",
@@ -48,6 +48,7 @@ __all__ = [
     "dbm_cache_get",
     "dbm_cache_store",
     "dbm_cache_type",
+    "dbm_types",
     "handler",
     "mem_fcache",
     "mem_scache",

@@ -152,19 +152,19 @@ def precompiled_get(filename: str, mtime: float) -> CodeType | None:
         return None
 
 
-_dbm_types: dict[str, Any] = {}
+dbm_types: dict[str, Any] = {}  # dbm file -> the dbm module that reads it
 
 
 def dbm_cache_type(dbmfile: str):
     """The dbm module that reads ``dbmfile`` (the default one for a file not yet created)."""
-    known = _dbm_types.get(dbmfile)
+    known = dbm_types.get(dbmfile)
     if known is not None:
         return known
     kind = dbm.whichdb(dbmfile)
     if not kind:
         return dbm
     module = importlib.import_module(kind)
-    _dbm_types[dbmfile] = module
+    dbm_types[dbmfile] = module
     return module
 
 

@@ -7,6 +7,7 @@ number in green, every line HTML-escaped with tabs as four spaces and spaces as 
 
 from __future__ import annotations
 
+import os
 from html import escape
 
 from . import parser
@@ -20,8 +21,8 @@ def code_view_rows(filename: str) -> list[tuple[str, str, str]]:
     """(number, python line, template line) cells for every line of generated code."""
     with open(filename, encoding="utf-8") as template_file:
         template_lines = [line.rstrip() for line in template_file.read().splitlines()]
-    directory, _, name = filename.rpartition("/")
-    generated = parser.translate_file(name, directory + "/")[0]
+    directory, name = os.path.split(filename)
+    generated = parser.translate_file(name, os.path.join(directory, ""))[0]
     rows = []
     for number, python_line in enumerate(generated.splitlines(), start=1):
         template_line = template_lines[number - 1] if number <= len(template_lines) else ""
