@@ -62,8 +62,8 @@ def expand_name(req, text: str, script_name: str) -> str:
 
 def script_environ(req, settings: dict, *, group: str, process_group: str, callable_name: str,
                    script_file: str) -> dict:  # fmt: skip
-    """The environ for a script's application (or, without wsgi.input use, its auth hooks)."""
-    req.add_cgi_vars()
+    """The environ for a script's application or its auth hooks; the caller has run
+    ``req.add_cgi_vars()`` (once: it is the costly part)."""
     env = dict(req.subprocess_env.items())
     env.pop("PATH", None)  # mod_wsgi leaves the server's PATH out
     env.pop("HTTP_PROXY", None)  # httpoxy: a "Proxy:" request header is never a variable
@@ -102,7 +102,7 @@ def script_environ(req, settings: dict, *, group: str, process_group: str, calla
         "mod_wsgi.request_handler": "wsgi-script",
         "mod_wsgi.handler_script": "",
         "mod_wsgi.script_reloading": "1" if settings.get("script_reloading", True) else "0",
-        "mod_wsgi.listener_host": req.connection.local_ip,
+        "mod_wsgi.listener_host": env.get("SERVER_ADDR", ""),
         "mod_wsgi.listener_port": str(req._environ.get("SERVER_PORT", "")),
         "mod_wsgi.enable_sendfile": "0",
         "mod_wsgi.ignore_activity": "0",

@@ -43,6 +43,7 @@ def _call(req, settings: dict, key: str, function_name: str, what: str, *args):
         log_wsgi(req, f"mod_wsgi (pid={os.getpid()}): Target WSGI {what} script '{path}' does "
                       f"not provide '{function_name}'.")  # fmt: skip
         raise ScriptProblem
+    req.add_cgi_vars()
     environ = script_environ(
         req, settings, group=group, process_group="", callable_name=function_name,
         script_file=path,
