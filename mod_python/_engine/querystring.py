@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 
 from .table import NOT_LATIN1
 
@@ -76,18 +75,24 @@ def _splitter(separators: str):
     return re.compile(b"[" + re.escape(separators.encode("latin-1")) + b"]").split
 
 
-def _raw_pairs(
-    qs: bytes, keep_blank_values: object, separators: str
-) -> Iterator[tuple[bytes, bytes]]:
+def _raw_pairs(qs: bytes, keep_blank_values: object, separators: str) -> list[tuple[bytes, bytes]]:
     nul = qs.find(b"\0")
     if nul >= 0:  # the C code works on a NUL-terminated copy
         qs = qs[:nul]
+    escaped = b"%" in qs  # most forms have few escapes: skip the unescaper when none
+    pairs = []
     for segment in _splitter(separators)(qs.replace(b"+", b" ")):
         if not segment:
             continue
         key, _equals, value = segment.partition(b"=")
         if value or keep_blank_values:
-            yield unescape_url(key), unescape_url(value)
+            if escaped:
+                if b"%" in key:
+                    key = unescape_url(key)
+                if b"%" in value:
+                    value = unescape_url(value)
+            pairs.append((key, value))
+    return pairs
 
 
 def _as_text(raw: bytes) -> str:
@@ -111,7 +116,7 @@ def parse_qsl(
     pairs = _raw_pairs(_query_bytes(qs), keep_blank_values, separators)
     if text:
         return [(_as_text(key), _as_text(value)) for key, value in pairs]
-    return list(pairs)
+    return pairs
 
 
 def parse_qs(

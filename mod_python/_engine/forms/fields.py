@@ -75,12 +75,13 @@ class StringField(_FieldAttributes, bytes, metaclass=abc.ABCMeta):
     """A text field as bytes (the UTF-8 of its value); ``.value`` is what it was built from."""
 
     def __new__(cls, value):
-        if isinstance(value, str):
-            return bytes.__new__(cls, value, "utf-8")
-        return bytes.__new__(cls, value)
-
-    def __init__(self, value) -> None:
-        self.value = value
+        field = (
+            bytes.__new__(cls, value, "utf-8")
+            if isinstance(value, str)
+            else bytes.__new__(cls, value)
+        )
+        field.value = value
+        return field
 
     def __getattr__(self, name: str):
         if name != "file":

@@ -7,6 +7,7 @@ directory); sizes are bytes, optionally with a ``K``, ``M`` or ``G`` suffix (pow
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields, replace
 
 OPTION_PREFIX = "mod_python.util."
@@ -44,30 +45,44 @@ class FormLimits:
     @classmethod
     def from_options(cls, options, limit_request_body: int | None = None) -> FormLimits:
         """Defaults overridden by ``mod_python.util.*`` options; ``LimitRequestBody`` caps the body."""
-        values = {}
-        for spec in fields(cls):
-            raw = options.get(OPTION_PREFIX + spec.name) if options is not None else None
-            if raw is None:
-                continue
-            default = spec.default
-            if isinstance(default, bool):
-                values[spec.name] = _flag(spec.name, raw)
-            elif isinstance(default, int):
-                values[spec.name] = _size(spec.name, raw)
-            else:
-                values[spec.name] = raw
-        limits = replace(cls(), **values)
-        if not limits.query_separators or not set(limits.query_separators) <= {"&", ";"}:
-            raise ValueError(
-                f"PythonOption {OPTION_PREFIX}query_separators must be '&', ';' or '&;',"
-                f" not {limits.query_separators!r}"
+        relevant = ()
+        if options:
+            relevant = tuple(
+                (key.lower(), value)
+                for key, value in options.items()
+                if key[:16].lower() == OPTION_PREFIX
             )
-        if limit_request_body:
-            body = limits.max_body_size
-            limits = replace(
-                limits, max_body_size=min(body, limit_request_body) if body else limit_request_body
-            )
-        return limits
+        return _limits_for(relevant, limit_request_body or 0)
+
+
+@functools.lru_cache(maxsize=64)
+def _limits_for(options: tuple[tuple[str, str], ...], limit_request_body: int) -> FormLimits:
+    """The limits for one set of options (cached: a site has few distinct sets)."""
+    given = dict(options)
+    values = {}
+    for spec in fields(FormLimits):
+        raw = given.get(OPTION_PREFIX + spec.name)
+        if raw is None:
+            continue
+        default = spec.default
+        if isinstance(default, bool):
+            values[spec.name] = _flag(spec.name, raw)
+        elif isinstance(default, int):
+            values[spec.name] = _size(spec.name, raw)
+        else:
+            values[spec.name] = raw
+    limits = replace(FormLimits(), **values)
+    if not limits.query_separators or not set(limits.query_separators) <= {"&", ";"}:
+        raise ValueError(
+            f"PythonOption {OPTION_PREFIX}query_separators must be '&', ';' or '&;',"
+            f" not {limits.query_separators!r}"
+        )
+    if limit_request_body:
+        body = limits.max_body_size
+        limits = replace(
+            limits, max_body_size=min(body, limit_request_body) if body else limit_request_body
+        )
+    return limits
 
 
 def _flag(name: str, raw: str) -> bool:

@@ -297,8 +297,15 @@ class _BodyReader:
         pairs = parse_qsl(body, self.keep_blank_values, 0, limits.query_separators)
         if limits.max_fields and len(pairs) > limits.max_fields:
             raise too_large(f"the form has {len(pairs)} fields, more than {limits.max_fields}")
-        charset = _charset(ctype.encode("latin-1", "replace")) if limits.str_fields else "utf-8"
-        return [_text_field(key, value, limits.str_fields, charset) for key, value in pairs]
+        if limits.str_fields:
+            charset = _charset(ctype.encode("latin-1", "replace"))
+            return [_text_field(key, value, True, charset) for key, value in pairs]
+        fields = []
+        for key, value in pairs:  # the common case, inlined: forms are parsed per request
+            field = StringField(value)
+            field.name = key
+            fields.append(field)
+        return fields
 
     # ---- multipart ----------------------------------------------------------------------
 
