@@ -15,9 +15,9 @@ import os
 import pwd
 import re
 import time
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
-from .constants import APLOG_ERR, OK
+from .constants import APLOG_ERR, APLOG_WARNING, OK
 from .errors import report_error
 from .filters import EOS, FLUSH, Filter
 from .interpreters import running_in
@@ -35,6 +35,7 @@ _NAME = re.compile(r"\s*([A-Za-z0-9_]*)")
 _ATTRIBUTE = re.compile(r"\s*([^\s=]+)\s*=\s*")
 _VARIABLE = re.compile(r"\\\$|\$\{([^}]*)\}|\$([A-Za-z0-9_]+)")
 # Characters ap_escape_shell_cmd puts a backslash before (QUERY_STRING_UNESCAPED).
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9$\-_.+!*'(),:@&=~/]")
 _SHELL_SPECIALS = re.compile(r"([&;`'\"|*?~<>^()\[\]{}$\\\n\x0a\xff])")
 
 
@@ -67,7 +68,7 @@ class IncludesFilter:
         for item in brigade:
             if item is EOS:
                 self._chain, self._index = chain, index
-                self.req.add_cgi_vars()  # mod_include shows the CGI variables to pages
+                _add_cgi_variables(self.req)
                 _Page(self, b"".join(self._document)).run()
                 self._document = []
                 self._pending.append(EOS)
@@ -78,14 +79,15 @@ class IncludesFilter:
 
     def _allowed(self) -> bool:
         req = self.req
+        del req.headers_out["ETag"]  # SSIETag Off: whatever happens next, no file ETag
         options = req._config.effective_options if req._config is not None else ()
         if "includes" in options or "includesnoexec" in options:
-            # The page is generated: its length, date and tag are not the file's any more.
-            for name in ("Content-Length", "Last-Modified", "ETag"):
+            # The page is generated: its length and date are not the file's any more.
+            for name in ("Content-Length", "Last-Modified"):
                 del req.headers_out[name]
             return True
         _log(req, "AH01374: mod_include: Options +Includes (or IncludesNoExec) wasn't set, "
-                  f"INCLUDES filter removed: {req.uri}")  # fmt: skip
+                  f"INCLUDES filter removed: {req.uri}", APLOG_WARNING)  # fmt: skip
         return False
 
     # ---- output of the page being processed ----------------------------------------------
@@ -131,9 +133,9 @@ class _Page:
             if self.active:
                 emit(document[position : found.start()])
             end = document.find(_TAG_END, found.end())
-            if end < 0:  # an unterminated tag is left as text
-                if self.active:
-                    emit(document[found.start() :])
+            if end < 0:
+                self.fail(f"AH01372: SSI directive was not properly finished at the end of "
+                          f"parsed document {self.req.filename}")  # fmt: skip
                 break
             self.saw_directive = True
             self.element(document[found.end() : end].decode("latin-1"))
@@ -544,7 +546,8 @@ def _encode(text: str, encoding: str) -> str:
     if encoding == "none":
         return text
     if encoding in ("url", "urlencoded"):
-        return quote(text, safe="")
+        # ap_escape_uri: a path segment's escaping, lower-case hex, "&" and "=" kept.
+        return _URL_UNSAFE.sub(lambda match: f"%{ord(match.group()):02x}", text)
     if encoding == "base64":
         return base64.b64encode(text.encode("latin-1", "replace")).decode("ascii")
     return html.escape(text, quote=True).replace("&#x27;", "&#39;")
@@ -574,9 +577,19 @@ def _size_text(size: int, abbreviate: bool) -> str:
         return f"{size:3d}{units[unit]}"
 
 
-def _log(req, message: str) -> None:
+def _add_cgi_variables(req) -> None:
+    """mod_include shows pages the CGI variables (httpd's ap_add_cgi_vars, whose
+    REQUEST_URI is the URI the client sent, query string included)."""
+    req.add_cgi_vars()
+    first = req
+    while first._main is not None or first._prev is not None:
+        first = first._main or first._prev
+    req.subprocess_env["REQUEST_URI"] = first.unparsed_uri
+
+
+def _log(req, message: str, level: int = APLOG_ERR) -> None:
     req._engine.error_log_for(req._vhost).write(
-        message, APLOG_ERR, client=f"{req.useragent_ip}:{req.useragent_addr[1]}", module="include"
+        message, level, client=f"{req.useragent_ip}:{req.useragent_addr[1]}", module="include"
     )
 
 

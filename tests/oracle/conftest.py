@@ -246,6 +246,42 @@ def servers():
         shutil.rmtree(base, ignore_errors=True)
 
 
+def serve_site(sources: list[Path], conf_template: Path, name: str):
+    """Both servers on a site of their own: ``sources`` copied (in order) into a fresh
+    document root under /tmp, ``conf_template`` with ``{docroot}`` filled in, the oracle
+    run as instance ``name``. Yields ``Servers``; stops both and removes the copy after.
+    For a package's session fixture: ``yield from serve_site(...)``."""
+    if MISSING:
+        pytest.skip(f"the oracle (real Apache + mod_python) is not installed: {', '.join(MISSING)}")
+    base = Path(tempfile.mkdtemp(dir="/tmp", prefix=f"{name}-"))
+    docroot = base / "htdocs"
+    for source in sources:
+        shutil.copytree(source, docroot, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    conf_text = conf_template.read_text().replace("{docroot}", str(docroot))
+    conf_path = base / "site.conf"
+    conf_path.write_text(conf_text)
+    run_dir = base / "run"
+    run_dir.mkdir()
+    subprocess.run(["chmod", "-R", "a+rX", str(base)], check=True)
+    env = {**os.environ, "ORACLE_RUN_DIR": str(run_dir)}
+    started = subprocess.run(
+        [str(SERVE_SH), "start", "--name", name, "--docroot", str(docroot), "--conf",
+         str(conf_path)],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if started.returncode != 0:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.fail(f"oracle did not start:\n{started.stderr}")
+    oracle_port = int(started.stdout.strip().splitlines()[-1])
+    try:
+        yield from _serve_ours_beside(docroot, conf_text, conf_path, run_dir / name, oracle_port)
+    finally:
+        subprocess.run([str(SERVE_SH), "stop", "--name", name], env=env, capture_output=True,
+                       timeout=60)  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def _serve_ours_beside(docroot: Path, conf_text: str, conf_path: Path, oracle_root: Path,
                        oracle_port: int):  # fmt: skip
     """Our engine on the same snippet, served by cheroot in a thread; yields ``Servers``."""

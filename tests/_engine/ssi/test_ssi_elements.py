@@ -115,7 +115,8 @@ def test_mod_python_server_side_include_test(make_site):
         ('<!--#set var="x" value="1" --><!--#echo var="x" bad="1" -->', "1" + ERROR),
         ('<!--#config errmsg="[oops]" --><!--#bogus -->', "[oops]"),
         ("no tags at all", "no tags at all"),
-        ("<!--#echo var=\"DOCUMENT_NAME\" unterminated", "<!--#echo var=\"DOCUMENT_NAME\" unterminated"),
+        ('x<!--#echo var="DOCUMENT_NAME" unterminated', "x" + ERROR),
+        ('<!--#echo var="REQUEST_URI" -->', "/page.shtml?a%20b=c&amp;d"),
         ("<!-- a plain comment -->", "<!-- a plain comment -->"),
     ],
 )  # fmt: skip
