@@ -774,7 +774,8 @@ class Request:
         env["SERVER_PROTOCOL"] = self.protocol
         env["REQUEST_METHOD"] = self._method
         env["QUERY_STRING"] = self.args or ""
-        env["REQUEST_URI"] = self.unparsed_uri
+        # httpd 2.4 (the oracle) gives the decoded URI here, without the query string.
+        env["REQUEST_URI"] = self.uri
         path_info = self.path_info or ""
         uri = self.uri
         env["SCRIPT_NAME"] = (
