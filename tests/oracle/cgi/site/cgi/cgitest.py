@@ -1,0 +1,2 @@
+print("Content-type: text/plain\n")
+print("test ok")

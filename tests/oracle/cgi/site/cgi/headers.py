@@ -1,0 +1,6 @@
+print("Content-Type: text/plain")
+print("Set-Cookie: a=1")
+print("Set-Cookie: b=2")
+print("X-Custom:  spaced value ")
+print()
+print("body")

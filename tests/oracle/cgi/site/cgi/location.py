@@ -1,0 +1,1 @@
+print("Location: http://example.com/elsewhere\n")

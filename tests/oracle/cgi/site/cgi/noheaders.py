@@ -1,0 +1,1 @@
+print("just text, no header block")

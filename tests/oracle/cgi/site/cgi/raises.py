@@ -1,0 +1,2 @@
+print("Content-Type: text/plain\n\npartial")
+raise ValueError("script failed")

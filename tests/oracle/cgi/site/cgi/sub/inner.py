@@ -1,0 +1,4 @@
+import os
+
+print("Content-Type: text/plain\n")
+print(os.getcwd())
