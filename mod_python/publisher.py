@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import util
 from ._engine.publishing import auth as _auth
 from ._engine.publishing import handler as _handler
 from ._engine.publishing import rendering as _rendering
@@ -34,8 +35,6 @@ resolve_object = _traversal.resolve_object
 
 def _form_for(req) -> Any:
     """The request's FieldStorage, blank values kept, as mod_python's publisher builds it."""
-    from . import util
-
     return util.FieldStorage(req, keep_blank_values=1)
 
 

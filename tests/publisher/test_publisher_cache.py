@@ -7,9 +7,6 @@ import os
 import sys
 import threading
 
-import pytest
-
-from mod_python._engine.exceptions import SERVER_RETURN
 from mod_python._engine.interpreters import running_in
 from mod_python._engine.publishing.pages import PageCache, execute_page
 
@@ -181,8 +178,16 @@ def test_execute_page_gives_a_fresh_module_each_time(tmp_path):
     assert first is not second and first.X is not second.X
 
 
-def test_vanished_file_is_not_found(tmp_path):
+def test_missing_file_or_directory_is_no_page_and_takes_no_entry(tmp_path):
     cache = PageCache()
-    with pytest.raises(SERVER_RETURN) as raised:
-        cache.load(_QuietRequest(), str(tmp_path / "gone.py"), autoreload=True, debug=False)
-    assert raised.value.args[0] == 404
+    (tmp_path / "dir.py").mkdir()
+    for name in ("gone.py", "dir.py", "nul\0.py"):
+        assert cache.load(_QuietRequest(), str(tmp_path / name), True, False) is None
+    assert all(not table for table in cache._tables.values())
+
+
+def test_deleted_page_is_not_found(publisher_site):
+    site = publisher_site({"page.py": "def index(req):\n    return 'here'\n"})
+    assert site.get("/page.py").status == 200
+    (site.docroot / "page.py").unlink()
+    assert site.get("/page.py").status == 404

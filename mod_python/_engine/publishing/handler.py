@@ -24,48 +24,65 @@ from .traversal import resolve_object
 PUBLISHED_METHODS = ("GET", "POST", "HEAD")
 
 
-@functools.lru_cache(maxsize=256)
-def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
-    # mod_python joins the suffixes into a regex unescaped; escaped here so an extension
-    # holding "." or "+" matches only itself.
-    return re.compile("|".join(rf"\.{re.escape(suffix)}$" for suffix in suffixes))
+@functools.lru_cache(maxsize=1024)
+def page_candidates(
+    filename: str, addhandler_exts: str, extension: str | None
+) -> tuple[str, str, str]:
+    """(the page file ``filename`` names, its module name, the directory's index.py).
 
-
-def module_file_and_object_path(req) -> tuple[str, str]:
-    """(the page file to load, the dotted object path) for this request; 404 if no file."""
-    directory, module_name = os.path.split(req.filename)
+    Pure string work on the request's file name, cached: the files are looked at later.
+    """
+    directory, module_name = os.path.split(filename)
     if not module_name:
         module_name = "index"  # a directory request: Apache left a trailing slash
-    suffixes = ["py", *req.get_addhandler_exts().split()]
-    if req.extension:
-        suffixes.append(req.extension[1:])
-    module_name = _suffix_pattern(tuple(suffixes)).sub("", module_name, count=1)
+    # mod_python joins the suffixes into a regex unescaped; escaped here so an extension
+    # holding "." or "+" matches only itself.
+    suffixes = ["py", *addhandler_exts.split()]
+    if extension:
+        suffixes.append(extension[1:])
+    pattern = "|".join(rf"\.{re.escape(suffix)}$" for suffix in suffixes)
+    module_name = re.sub(pattern, "", module_name, count=1)
+    return (
+        os.path.normpath(f"{directory}/{module_name}.py"),
+        module_name,
+        os.path.normpath(f"{directory}/index.py"),
+    )
 
-    object_path = req.path_info[1:] if req.path_info else ""
-    if object_path.endswith("/"):
-        object_path = object_path[:-1]
 
-    filename = f"{directory}/{module_name}.py"
-    if not os.path.isfile(filename):
-        object_path = f"{module_name}/{object_path}" if object_path else module_name
-        filename = f"{directory}/index.py"
-        if not os.path.isfile(filename):
-            raise SERVER_RETURN(HTTP_NOT_FOUND)
-    return os.path.normpath(filename), (object_path or "index").replace("/", ".")
+def object_path_of(req) -> str:
+    """``req.path_info`` without its leading and one trailing slash."""
+    path_info = req.path_info
+    if not path_info:
+        return ""
+    object_path = path_info[1:]
+    return object_path[:-1] if object_path.endswith("/") else object_path
 
 
 def handle(req, form_for: Callable[[Any], Any]) -> int:
     """The publisher's content handler; ``form_for(req)`` builds the request's FieldStorage."""
-    req.allow_methods(list(PUBLISHED_METHODS))
     if req.method not in PUBLISHED_METHODS:
+        # mod_python sets the allowed methods on every request; only a refusal shows them.
+        req.allow_methods(list(PUBLISHED_METHODS))
         raise SERVER_RETURN(HTTP_METHOD_NOT_ALLOWED)
 
-    filename, object_path = module_file_and_object_path(req)
-    req.filename = filename
-    config = req.get_config()
-    debug = config.get("PythonDebug", "0") not in ("0", "")
-    autoreload = config.get("PythonAutoReload", "1") != "0"
-    module = page_cache.load(req, filename, autoreload, debug)
+    # The merged directives as req.get_config() shows them, read without building the table.
+    directives = req._config.directives if req._config is not None else {}
+    debug = directives.get("PythonDebug", "0") not in ("0", "")
+    autoreload = directives.get("PythonAutoReload", "1") != "0"
+    page_file, module_name, index_file = page_candidates(
+        req.filename, req.get_addhandler_exts(), req.extension
+    )
+    object_path = object_path_of(req)
+    module = page_cache.load(req, page_file, autoreload, debug)
+    if module is None:
+        # No such page: the name is an object of the directory's index module.
+        object_path = f"{module_name}/{object_path}" if object_path else module_name
+        page_file = index_file
+        module = page_cache.load(req, page_file, autoreload, debug)
+        if module is None:
+            raise SERVER_RETURN(HTTP_NOT_FOUND)
+    req.filename = page_file
+    object_path = (object_path or "index").replace("/", ".")
 
     realm, user, passwd = process_auth(req, module)
     obj = resolve_object(req, module, object_path, realm, user, passwd)

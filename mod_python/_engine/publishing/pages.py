@@ -15,11 +15,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import stat
 import threading
 from types import ModuleType
 
-from ..constants import APLOG_NOTICE, HTTP_NOT_FOUND
-from ..exceptions import SERVER_RETURN
+from ..constants import APLOG_NOTICE
 from ..importer import _execute_again
 from ..interpreters import current_interpreter
 
@@ -37,11 +37,14 @@ class _Page:
         self.lock = threading.Lock()
 
 
-def _signature(filename: str) -> tuple[int, int, int]:
+def _signature(filename: str) -> tuple[int, int, int] | None:
+    """What identifies this version of the file; None when it is not a regular file."""
     try:
         status = os.stat(filename)
-    except FileNotFoundError:
-        raise SERVER_RETURN(HTTP_NOT_FOUND) from None  # removed since the handler looked
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None  # a directory called page.py is no page
     return (status.st_mtime_ns, status.st_size, status.st_ino)
 
 
@@ -63,23 +66,28 @@ class PageCache:
         self._tables: dict[str, dict[str, _Page]] = {}
         self._lock = threading.Lock()
 
-    def _entry(self, filename: str) -> _Page:
+    def _table(self) -> dict[str, _Page]:
         interpreter = current_interpreter().name
         table = self._tables.get(interpreter)
-        entry = table.get(filename) if table is not None else None
-        if entry is None:
+        if table is None:
             with self._lock:
                 table = self._tables.setdefault(interpreter, {})
-                entry = table.setdefault(filename, _Page())
-        return entry
+        return table
 
-    def load(self, req, filename: str, autoreload: bool, debug: bool) -> ModuleType:
-        """The module for ``filename``, (re)executed first if the file changed."""
-        entry = self._entry(filename)
-        module = entry.module
-        if module is not None and not autoreload:
-            return module
+    def load(self, req, filename: str, autoreload: bool, debug: bool) -> ModuleType | None:
+        """The module for ``filename``, (re)executed first if the file changed; None if
+        there is no such file (with ``PythonAutoReload Off`` a loaded page stays)."""
+        table = self._table()
+        entry = table.get(filename)
+        if entry is not None and entry.module is not None and not autoreload:
+            return entry.module
         signature = _signature(filename)
+        if signature is None:
+            return None  # no entry either: names that are not files cost no memory
+        if entry is None:
+            with self._lock:
+                entry = table.setdefault(filename, _Page())
+        module = entry.module
         if module is not None and signature == entry.signature:
             return module
         with entry.lock:

@@ -30,7 +30,8 @@ def guess_content_type(req, text: str, streamed: bool = False) -> None:
     """Set text/html or text/plain unless handler code has already set a content type."""
     if req._content_type_set:
         return
-    looks_html = _HTML_END.search(text, max(len(text) - 100, 0)) or (
+    start = max(len(text) - 100, 0)
+    looks_html = ("<" in text[start:] and _HTML_END.search(text, start)) or (
         streamed and _HTML_START.match(text)
     )
     req.content_type = "text/html" if looks_html else "text/plain"
@@ -78,9 +79,12 @@ def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
         obj = apply_fs_data(obj, form, req=req)
     if obj is None:
         return False
-    if _is_stream(obj):
+    if type(obj) is str:
+        data: str | bytes = obj
+    elif _is_stream(obj):
         return _write_stream(req, obj)
-    data = _as_text(obj)
+    else:
+        data = _as_text(obj)
     guess_content_type(req, _tail_text(data))
     # Not flushed: a body complete before the handler returns goes out with a
     # Content-Length, and HEAD output is dropped by the writer, not here.

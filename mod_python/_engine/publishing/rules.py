@@ -12,6 +12,7 @@ lives in the standard library, an installed package or mod_python itself is neve
 from __future__ import annotations
 
 import types
+import weakref
 from typing import Any
 
 from ..importer import _is_shared_name, _is_user_file
@@ -55,16 +56,26 @@ def is_publishable(obj: Any) -> bool:
     return rule_for(obj)[1] and not is_library_code(obj)
 
 
+_library_code: weakref.WeakKeyDictionary[types.CodeType, bool] = weakref.WeakKeyDictionary()
+
+
 def is_library_code(obj: Any) -> bool:
     """True for a Python function or bound method defined outside the application."""
     if isinstance(obj, types.MethodType):
         obj = obj.__func__
     if not isinstance(obj, types.FunctionType):
         return False
-    module_name = getattr(obj, "__module__", None) or ""
-    if _is_shared_name(module_name):
+    code = obj.__code__
+    known = _library_code.get(code)
+    if known is None:
+        known = _library_code[code] = _defined_in_library(obj)
+    return known
+
+
+def _defined_in_library(function: types.FunctionType) -> bool:
+    if _is_shared_name(getattr(function, "__module__", None) or ""):
         return True
-    filename = obj.__code__.co_filename
+    filename = function.__code__.co_filename
     if filename.startswith("<frozen"):
         return True  # os, posixpath ... are frozen into the interpreter
     if filename.startswith("<"):
