@@ -19,6 +19,7 @@ import uuid
 import pytest
 from serving import free_port
 
+from mod_python import Session, apache
 from mod_python._engine.sessions.memory_store import MemorySession
 
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -135,6 +136,19 @@ def session_site(make_site, tmp_path, monkeypatch, request, fresh_memory_session
         return site
 
     return build
+
+
+def recording_handler(sessions: list):
+    """A handler that saves the request's session, appends it to ``sessions``, says new/old."""
+
+    def handler(req):
+        session = Session.Session(req)
+        session.save()
+        sessions.append(session)
+        req.write("new" if session.is_new() else "old")
+        return apache.OK
+
+    return handler
 
 
 def cookie_pair(response) -> str:

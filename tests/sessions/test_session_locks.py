@@ -18,7 +18,7 @@ from mod_python._engine.sessions.locks import (
     file_locks,
 )
 
-from .conftest import BACKENDS, cookie_pair
+from .conftest import BACKENDS, cookie_pair, recording_handler
 
 SID = "0123456789abcdef0123456789abcdef"
 OTHER_SID = "fedcba9876543210fedcba9876543210"
@@ -152,14 +152,8 @@ def test_the_lock_is_released_when_the_handler_fails(session_site):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_session_locked_elsewhere_fails_the_request_after_the_lock_timeout(session_site, backend):
     seen = []
-
-    def handler(req):
-        session = Session.Session(req)
-        session.save()
-        seen.append(session)
-        return apache.OK
-
-    site = session_site(backend, handler, "PythonOption mod_python.session.lock_timeout 0.2")
+    site = session_site(backend, recording_handler(seen),
+                        "PythonOption mod_python.session.lock_timeout 0.2")  # fmt: skip
     cookie, sid = first_sid(site)
     table, holder = seen[0].session_locks(), object()
     table.acquire(sid, holder)

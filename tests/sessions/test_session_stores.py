@@ -16,7 +16,7 @@ from mod_python import Session, apache
 from mod_python._engine.sessions.dbm_store import DbmFile, cleanup_dbm
 from mod_python._engine.sessions.file_store import FileCleanup
 
-from .conftest import cookie_pair
+from .conftest import cookie_pair, recording_handler
 
 SID = "0123456789abcdef0123456789abcdef"
 
@@ -70,36 +70,33 @@ def test_file_session_leaves_no_temporary_files(session_site):
     assert os.listdir(site.storage / "mp_sess" / sid[:2]) == [sid]
 
 
-def test_file_session_reads_a_session_file_written_by_mod_python(session_site):
+def request_with_planted_file(session_site, content: bytes):
+    """Serve ``saving_handler`` with ``content`` as session SID's file; the response."""
     site = session_site("FileSession", saving_handler)
     directory = site.storage / "mp_sess" / SID[:2]
     directory.mkdir(parents=True)
-    with open(directory / SID, "wb") as stream:
-        pickle.dump(stored_state({"from": "mod_python"}), stream, 2)
-    response = site.get("/app/h.py", headers={"Cookie": f"pysid={SID}"})
+    (directory / SID).write_bytes(content)
+    return site, site.get("/app/h.py", headers={"Cookie": f"pysid={SID}"})
+
+
+def test_file_session_reads_a_session_file_written_by_mod_python(session_site):
+    content = pickle.dumps(stored_state({"from": "mod_python"}), 2)
+    _, response = request_with_planted_file(session_site, content)
     assert response.body == f"{SID} mod_python".encode()
 
 
 def test_file_session_reads_strings_pickled_by_python_2(session_site):
-    site = session_site("FileSession", saving_handler)
-    directory = site.storage / "mp_sess" / SID[:2]
-    directory.mkdir(parents=True)
     now = struct.pack(">d", time.time())
     # Python 2's pickle.dumps({'_data': {'from': 'caf\xe9'}, ...}, 2): byte strings ('U').
-    raw = (b"\x80\x02}q\x00(U\x05_dataq\x01}q\x02U\x04fromq\x03U\x04caf\xe9q\x04sU\x08_created"
-           b"q\x05G" + now + b"U\t_accessedq\x06G" + now
-           + b"U\x08_timeoutq\x07M\x08\x07u.")  # fmt: skip
-    (directory / SID).write_bytes(raw)
-    response = site.get("/app/h.py", headers={"Cookie": f"pysid={SID}"})
+    content = (b"\x80\x02}q\x00(U\x05_dataq\x01}q\x02U\x04fromq\x03U\x04caf\xe9q\x04sU\x08"
+               b"_createdq\x05G" + now + b"U\t_accessedq\x06G" + now
+               + b"U\x08_timeoutq\x07M\x08\x07u.")  # fmt: skip
+    _, response = request_with_planted_file(session_site, content)
     assert response.body == f"{SID} café".encode()
 
 
 def test_a_damaged_session_file_is_logged_and_replaced(session_site):
-    site = session_site("FileSession", saving_handler)
-    directory = site.storage / "mp_sess" / SID[:2]
-    directory.mkdir(parents=True)
-    (directory / SID).write_bytes(b"\x80\x02 not a pickle")
-    response = site.get("/app/h.py", headers={"Cookie": f"pysid={SID}"})
+    site, response = request_with_planted_file(session_site, b"\x80\x02 not a pickle")
     assert response.status == 200
     assert cookie_pair(response) != f"pysid={SID}"
     assert "Error while loading a session" in site.error_log
@@ -289,15 +286,7 @@ def test_redis_lock_is_a_key_that_expires_and_is_freed_at_request_end(session_si
 
 def test_redis_lock_left_by_a_crashed_holder_frees_itself(session_site, redis_client):
     sid_holder = []
-
-    def handler(req):
-        session = Session.Session(req)
-        session.save()
-        sid_holder.append(session)
-        req.write("new" if session.is_new() else "old")
-        return apache.OK
-
-    site = session_site("RedisSession", handler,
+    site = session_site("RedisSession", recording_handler(sid_holder),
                         "PythonOption mod_python.session.lock_timeout 5")  # fmt: skip
     cookie = cookie_pair(site.get("/app/h.py"))
     session = sid_holder[0]

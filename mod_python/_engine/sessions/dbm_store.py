@@ -24,6 +24,7 @@ from . import options as opts
 from .background import start_cleanup
 from .base import BaseSession
 from .pickles import dump_state, load_state
+from .process_cache import ProcessCache
 
 DBM_FILE_MODE = 0o600
 
@@ -43,24 +44,15 @@ class _LockFile:
         self.threads = threading.Lock()
 
 
-_lock_files: dict[str, _LockFile] = {}
-_lock_files_guard = threading.Lock()
+_lock_files = ProcessCache()
 
 
 def _lock_file(path: str) -> _LockFile:
-    lock_file = _lock_files.get(path)
-    if lock_file is None:
-        with _lock_files_guard:
-            lock_file = _lock_files.get(path)
-            if lock_file is None:
-                lock_file = _lock_files[path] = _LockFile(path)
-    return lock_file
+    return _lock_files.get(path, lambda: _LockFile(path))
 
 
 def _after_fork_in_child() -> None:
     # A thread of the parent may have held a thread lock: the child starts with fresh ones.
-    global _lock_files_guard
-    _lock_files_guard = threading.Lock()
     for lock_file in _lock_files.values():
         lock_file.threads = threading.Lock()
 

@@ -25,6 +25,7 @@ import time
 from typing import Protocol
 
 from ..global_locks import global_locks
+from .process_cache import ProcessCache
 
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds a request waits for a session lock before failing
 _LOCK_SLOTS = 1 << 40  # byte offsets: a collision between two live ids is negligible
@@ -71,21 +72,13 @@ class FileRecordLock:
             locks = global_locks()
             path = os.path.join(locks.directory, f"mpsess{locks.tag}.lck")
         self.path = path
-        self._descriptor: int | None = None
-        self._open_lock = threading.Lock()
-
-    def _file(self) -> int:
         # Kept open for the life of the process: closing any descriptor of the file would
         # drop every record lock this process holds on it.
-        if self._descriptor is None:
-            with self._open_lock:
-                if self._descriptor is None:
-                    os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-                    self._descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        return self._descriptor
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self._descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
     def acquire(self, sid: str, deadline: float) -> bool:
-        descriptor, offset = self._file(), lock_offset(sid)
+        descriptor, offset = self._descriptor, lock_offset(sid)
 
         def attempt() -> bool:
             try:
@@ -97,7 +90,7 @@ class FileRecordLock:
         return poll_until(attempt, deadline)
 
     def release(self, sid: str) -> None:
-        fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, lock_offset(sid))
+        fcntl.lockf(self._descriptor, fcntl.LOCK_UN, 1, lock_offset(sid))
 
 
 class ProcessOnlyLock:
@@ -187,19 +180,12 @@ def _timeout_message(sid: str, timeout: float) -> str:
     return f"session {sid} stayed locked by another request for more than {timeout:g} s"
 
 
-_tables: dict[object, SessionLocks] = {}
-_tables_lock = threading.Lock()
+_tables = ProcessCache()
 
 
 def locks_for(key: object, make_store) -> SessionLocks:
     """The process's lock table for one store (``key`` names it; ``make_store()`` builds it)."""
-    table = _tables.get(key)
-    if table is None:
-        with _tables_lock:
-            table = _tables.get(key)
-            if table is None:
-                table = _tables[key] = SessionLocks(make_store())
-    return table
+    return _tables.get(key, lambda: SessionLocks(make_store()))
 
 
 def file_locks() -> SessionLocks:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 import secrets
-import threading
 
 from ..constants import APLOG_ERR, APLOG_NOTICE
 from . import options as opts
 from .base import BaseSession
 from .locks import SessionLocks, locks_for, poll_until
 from .pickles import dump_state, load_state
+from .process_cache import ProcessCache
 
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_KEY_PREFIX = "mp_sess:"
@@ -34,21 +34,18 @@ end
 return 0
 """
 
-_clients: dict[str, object] = {}
-_clients_lock = threading.Lock()
+_clients = ProcessCache()
 
 
 def redis_client(url: str):
     """One client (with its connection pool) per URL and process."""
-    client = _clients.get(url)
-    if client is None:
+
+    def connect():
         import redis  # imported on first use: only sites using RedisSession need it
 
-        with _clients_lock:
-            client = _clients.get(url)
-            if client is None:
-                client = _clients[url] = redis.Redis.from_url(url)
-    return client
+        return redis.Redis.from_url(url)
+
+    return _clients.get(url, connect)
 
 
 class RedisStoreLock:
