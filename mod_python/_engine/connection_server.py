@@ -304,14 +304,18 @@ def _close(sock: socket.socket) -> None:
         pass
 
 
+def declares_connection_handler(settings) -> bool:
+    """True when the main server or a <VirtualHost> has a PythonConnectionHandler."""
+    return any(record.connection_handler for record in [settings, *settings.vhosts])
+
+
 def connection_server_for(app, address, threads: int) -> ConnectionServer | None:
     """A ConnectionServer for ``address`` when the server answering there has a connection
     handler; None for plain HTTP (or when ``app`` is not a mod_python engine)."""
     settings = getattr(app, "settings", None)
     if settings is None or not hasattr(app, "server_object"):
         return None
-    records = [settings, *settings.vhosts]
-    if not any(record.connection_handler for record in records):
+    if not declares_connection_handler(settings):
         return None
     if isinstance(address, socket.socket):
         host, port = address.getsockname()[:2]
@@ -326,4 +330,10 @@ def connection_server_for(app, address, threads: int) -> ConnectionServer | None
     return ConnectionServer(app, address, record, handler, threads)
 
 
-__all__ = ["ConnectionServer", "SocketStream", "connection_environ", "connection_server_for"]
+__all__ = [
+    "ConnectionServer",
+    "SocketStream",
+    "connection_environ",
+    "connection_server_for",
+    "declares_connection_handler",
+]

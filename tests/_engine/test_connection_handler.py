@@ -414,3 +414,13 @@ def test_mod_python_serve_runs_the_connection_handler(tmp_path):
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
         client.request("GET", "/")
         assert client.getresponse().read() == b"test ok"
+
+
+def test_serve_refuses_connection_handlers_on_other_back_ends(tmp_path, capsys):
+    from mod_python import cli
+
+    conf = tmp_path / "httpd.conf"
+    conf.write_text(f'DocumentRoot "{tmp_path}"\nPythonConnectionHandler conn_handlers\n')
+    status = cli.main(["serve", str(conf), "--server", "gunicorn", "--listen", str(free_port())])
+    assert status == 1
+    assert "PythonConnectionHandler is served with --server cheroot only" in capsys.readouterr().err
