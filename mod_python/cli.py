@@ -29,6 +29,7 @@ from ._cli import addresses, check, create, daemon, directory, reloader
 from ._cli.addresses import DEFAULT_HOST, DEFAULT_PORT, parse_listen
 from ._engine.config.parser import ConfigError
 from ._engine.config.server import ServerSettings
+from ._engine.connection_server import declares_connection_handler
 from .backends import (
     BACKENDS,
     DEFAULT_BACKEND,
@@ -177,6 +178,10 @@ def _serve(args, parser, backend, config_path: str, site) -> int:
         backend.check(options)
     except BackendError as error:
         parser.error(str(error))
+    if backend.name != DEFAULT_BACKEND and declares_connection_handler(settings):
+        # Only our cheroot adapter runs the raw listener connection handlers need.
+        return _fail(f"PythonConnectionHandler is served with --server cheroot only, "
+                     f"not {backend.name}")  # fmt: skip
 
     def ready() -> None:
         print(banner(options, settings, backend.name, site), flush=True)
