@@ -171,7 +171,10 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
     if content_length is not None and body_allowed:
         length = str(content_length)
     elif "content-length" in lowered and req.headers_out.get("Content-Length") is not None:
-        length = req.headers_out.get("Content-Length")
+        # A streamed body that went through output filters may not have the length the
+        # handler (or the static file) announced: it goes out chunked instead.
+        if req._output_chain is None:
+            length = req.headers_out.get("Content-Length")
     # A HEAD response generated no body: httpd drops a zero Content-Length.
     if length is not None and not (req.header_only and length == "0"):
         headers.append(("Content-Length", length))

@@ -15,6 +15,7 @@ import os
 import pwd
 import re
 import time
+from collections import deque
 from urllib.parse import unquote
 
 from .constants import APLOG_ERR, APLOG_WARNING, OK
@@ -459,7 +460,7 @@ def run_python(stage: IncludesFilter, kind: str, code: str) -> bool:
     req = stage.req
     config = req._config if req._config is not None else req._vhost.config
     debug = config.directives.get("PythonDebug") == "1"
-    filter_object = Filter(stage, stage._chain, stage._index, _EMPTY)
+    filter_object = Filter(stage, stage._chain, stage._index, deque())
     namespace = getattr(req, "ssi_globals", None)
     if namespace is None:
         namespace = req.ssi_globals = {}
@@ -488,19 +489,6 @@ def run_python(stage: IncludesFilter, kind: str, code: str) -> bool:
     finally:
         namespace["filter"] = None
     return True
-
-
-class _NoInput:
-    """The brigade a ``#python`` tag's filter reads from: always empty."""
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __len__(self) -> int:
-        return 0
-
-
-_EMPTY = _NoInput()
 
 
 # ---- attribute values, encodings, sizes -------------------------------------------------------

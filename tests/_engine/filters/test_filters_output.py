@@ -415,3 +415,20 @@ def test_static_file_goes_through_set_output_filter(make_site):
     )
     response = site.get("/page.html")
     assert response.body == b"<P>STATIC</P>"
+
+
+def test_streamed_file_through_a_length_changing_filter_drops_the_file_length(make_site):
+    size = 300 * 1024  # big enough for the static handler to stream it
+    site = make_site(
+        """
+        <Directory "{docroot}">
+          PythonOutputFilter myfilters::bracket BRACKET
+          SetOutputFilter BRACKET
+        </Directory>
+        """,
+        files={"myfilters.py": FILTERS, "big.txt": "a" * size},
+    )
+    response = site.get("/big.txt")
+    assert response.header("Content-Length") is None
+    assert response.body.replace(b"<", b"").replace(b">", b"") == b"a" * size
+    assert response.body.startswith(b"<a")
