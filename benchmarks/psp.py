@@ -32,10 +32,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hello import REPO_ROOT, free_port, start_server, stop_server  # noqa: E402
+import suite  # noqa: E402
+from hello import free_port, start_server, stop_server  # noqa: E402
 from suite import call_in_process, environ_for  # noqa: E402
 
-SERVE_SH = Path(os.environ.get("ORACLE_SERVE_SH", REPO_ROOT.parent / "shared/oracle/serve.sh"))
 ORACLE_NAME = "psp-bench"
 
 # ---- the page ---------------------------------------------------------------------------------
@@ -286,22 +286,13 @@ def write_site(root: Path) -> tuple[Path, Path, Path]:
 
 
 def start_oracle(docroot: Path, snippet: Path) -> int | None:
-    if not SERVE_SH.exists() or not Path("/usr/lib/apache2/modules/mod_python.so").exists():
-        return None
-    result = subprocess.run(
-        ["bash", str(SERVE_SH), "start", "--name", ORACLE_NAME, "--docroot", str(docroot),
-         "--conf", str(snippet), "--module", "python"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    if result.returncode != 0:
-        print(f"oracle did not start: {result.stderr.strip()}", file=sys.stderr)
-        return None
-    return int(result.stdout.split()[-1])
+    suite.ORACLE_NAME = ORACLE_NAME  # an instance of its own, beside suite.py's
+    return suite.start_oracle(docroot, snippet)
 
 
 def stop_oracle() -> None:
-    subprocess.run(["bash", str(SERVE_SH), "stop", "--name", ORACLE_NAME],
-                   capture_output=True, timeout=60)  # fmt: skip
+    suite.ORACLE_NAME = ORACLE_NAME
+    suite.stop_oracle()
 
 
 # ---- main -------------------------------------------------------------------------------------
