@@ -424,3 +424,31 @@ def test_serve_refuses_connection_handlers_on_other_back_ends(tmp_path, capsys):
     status = cli.main(["serve", str(conf), "--server", "gunicorn", "--listen", str(free_port())])
     assert status == 1
     assert "PythonConnectionHandler is served with --server cheroot only" in capsys.readouterr().err
+
+
+def test_daemon_workers_run_the_connection_handler(tmp_path):
+    from cli.sites import kill_daemon, make_site, run
+
+    port = free_port()
+    root = tmp_path / "site"
+    conf = make_site(
+        root,
+        extra=(
+            f"Listen 127.0.0.1:{port}\n"
+            f"PythonPath \"['{root}/htdocs'] + sys.path\"\n"
+            f"<VirtualHost 127.0.0.1:{port}>\n"
+            "    PythonConnectionHandler conn_handlers\n"
+            "</VirtualHost>\n"
+        ),
+    )
+    (root / "htdocs" / "conn_handlers.py").write_text(FAKE_HTTP)
+    try:
+        started = run("start", str(conf), "--processes", "2")
+        assert started.returncode == 0, started.stderr
+        for _ in range(3):  # whichever worker accepts
+            client = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+            client.request("GET", "/")
+            assert client.getresponse().read() == b"test ok"
+        assert run("stop", str(conf)).returncode == 0
+    finally:
+        kill_daemon(root / "logs" / "httpd.pid")
