@@ -2,13 +2,14 @@
 
 ``FormRequest`` has just what ``FieldStorage`` uses (args, method, headers_in, read,
 readline, get_options, register_cleanup, log_error); tests that need the whole engine
-use ``make_site`` instead.
+use ``make_site`` instead. ``parse_parts`` runs the bare parser over a body.
 """
 
 from __future__ import annotations
 
 import io
 
+from mod_python._engine.forms.multipart import DATA, END, PART, MultipartParser
 from mod_python._engine.table import table
 
 
@@ -67,6 +68,26 @@ def multipart(boundary: str, parts: list[tuple[list[str], bytes]], *, preamble: 
         out.append(newline + content + newline)
     out.append(b"--" + boundary.encode() + b"--" + newline + epilogue)
     return b"".join(out)
+
+
+def parse_parts(body: bytes, boundary: bytes = b"b", block: int | None = None,
+                max_header_size: int = 16 << 10) -> list[tuple[list, bytes]]:  # fmt: skip
+    """``[(headers, content)]`` of every completed part, fed ``block`` bytes at a time."""
+    parser = MultipartParser(boundary, max_header_size)
+    events = []
+    step = block or max(len(body), 1)
+    for start in range(0, len(body), step):
+        events += parser.feed(body[start : start + step])
+    events += parser.close()
+    parts, current = [], None
+    for kind, payload in events:
+        if kind == PART:
+            current = [payload, b""]
+        elif kind == DATA:
+            current[1] += payload
+        elif kind == END:
+            parts.append((current[0], current[1]))
+    return parts
 
 
 PNG_BYTES = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + bytes(range(256)) + b"\r\n--x\r\n"

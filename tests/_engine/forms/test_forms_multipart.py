@@ -3,46 +3,28 @@
 from __future__ import annotations
 
 import pytest
-from form_requests import BROWSER_BODIES, multipart
+from form_requests import BROWSER_BODIES, multipart, parse_parts
 
 from mod_python._engine.forms.errors import FormError
 from mod_python._engine.forms.multipart import DATA, END, PART, MultipartParser
 
 
-def parse(body: bytes, boundary: bytes = b"b", block: int | None = None,
-          max_header_size: int = 16 << 10) -> list[tuple[list, bytes]]:  # fmt: skip
-    """``[(headers, content)]`` of every completed part, fed ``block`` bytes at a time."""
-    parser = MultipartParser(boundary, max_header_size)
-    events = []
-    step = block or max(len(body), 1)
-    for start in range(0, len(body), step):
-        events += parser.feed(body[start : start + step])
-    events += parser.close()
-    parts, current = [], None
-    for kind, payload in events:
-        if kind == PART:
-            current = [payload, b""]
-        elif kind == DATA:
-            current[1] += payload
-        elif kind == END:
-            parts.append((current[0], current[1]))
-    return parts
-
-
 def contents(body: bytes, **kwargs) -> list[bytes]:
-    return [content for _, content in parse(body, **kwargs)]
+    return [content for _, content in parse_parts(body, **kwargs)]
 
 
 def test_one_part_gives_its_headers_raw_and_its_content():
     body = b'--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue\r\n--b--\r\n'
-    assert parse(body) == [([(b"Content-Disposition", b' form-data; name="a"\r\n')], b"value")]
+    assert parse_parts(body) == [
+        ([(b"Content-Disposition", b' form-data; name="a"\r\n')], b"value")
+    ]
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 5, 7, 64])
 @pytest.mark.parametrize("name", sorted(BROWSER_BODIES))
 def test_browser_bodies_parse_the_same_whatever_the_block_size(name, block):
     boundary, body = BROWSER_BODIES[name]
-    assert parse(body, boundary.encode(), block=block) == parse(body, boundary.encode())
+    assert parse_parts(body, boundary.encode(), block=block) == parse_parts(body, boundary.encode())
 
 
 @pytest.mark.parametrize(
@@ -81,16 +63,16 @@ def test_a_body_without_a_closing_delimiter_keeps_its_last_part():
 
 def test_a_part_whose_headers_run_into_a_delimiter_is_dropped():
     body = b"--b\r\nX: 1\r\n--b\r\nY: 2\r\n\r\nkept\r\n--b--\r\n"
-    assert parse(body) == [([(b"Y", b" 2\r\n")], b"kept")]
+    assert parse_parts(body) == [([(b"Y", b" 2\r\n")], b"kept")]
 
 
 def test_a_part_cut_off_inside_its_headers_is_dropped():
-    assert parse(b"--b\r\nX: 1\r\n\r\nv\r\n--b\r\nY: 2\r\n") == [([(b"X", b" 1\r\n")], b"v")]
+    assert parse_parts(b"--b\r\nX: 1\r\n\r\nv\r\n--b\r\nY: 2\r\n") == [([(b"X", b" 1\r\n")], b"v")]
 
 
 def test_header_continuation_lines_join_the_previous_header():
     body = b'--b\r\nContent-Disposition: form-data;\r\n\tname="a"\r\n\r\nv\r\n--b--\r\n'
-    headers = parse(body)[0][0]
+    headers = parse_parts(body)[0][0]
     assert headers == [(b"Content-Disposition", b' form-data;\r\n\tname="a"\r\n')]
 
 
@@ -106,12 +88,12 @@ def test_empty_part_content():
 
 
 def test_no_delimiter_at_all_gives_no_parts():
-    assert parse(b"just some bytes\r\nwithout a delimiter") == []
+    assert parse_parts(b"just some bytes\r\nwithout a delimiter") == []
 
 
 def test_a_header_line_without_a_colon_is_malformed():
     with pytest.raises(FormError) as raised:
-        parse(b"--b\r\nno colon here\r\n\r\nv\r\n--b--\r\n")
+        parse_parts(b"--b\r\nno colon here\r\n\r\nv\r\n--b--\r\n")
     assert raised.value.status == 400
 
 
@@ -119,7 +101,7 @@ def test_a_header_line_without_a_colon_is_malformed():
 def test_a_header_block_over_the_limit_is_refused(block):
     body = b"--b\r\nX: " + b"y" * 200 + b"\r\n\r\nv\r\n--b--\r\n"
     with pytest.raises(FormError) as raised:
-        parse(body, block=block, max_header_size=100)
+        parse_parts(body, block=block, max_header_size=100)
     assert raised.value.status == 413
 
 
