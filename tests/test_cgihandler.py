@@ -89,6 +89,14 @@ def test_output_without_a_header_block_sends_no_body(cgi_site):
     assert (response.status, response.body) == (200, b"")
 
 
+def test_script_filename_in_subprocess_env_names_the_script(cgi_site):
+    conf = (
+        CGI_CONF + "<Files alias.py>\n    SetEnv SCRIPT_FILENAME {docroot}/cgitest.py\n</Files>\n"
+    )
+    site = cgi_site({"cgitest.py": CGITEST, "alias.py": 'print("wrong script")\n'}, conf=conf)
+    assert site.get("/alias.py").body == b"test ok\n"
+
+
 def test_missing_script_is_404(cgi_site):
     assert cgi_site({"cgitest.py": CGITEST}).get("/nothere.py").status == 404
 
