@@ -370,6 +370,16 @@ def test_main_server_handler_applies_to_every_address(make_site):
     assert isinstance(connection_server_for(site.engine, ("127.0.0.1", 8080), 2), ConnectionServer)
 
 
+def test_vhost_inherits_the_main_servers_handler(make_site):
+    # The oracle agrees: a <VirtualHost> without its own handler uses the main server's.
+    site = make_site(
+        "Listen 127.0.0.1:8080\nListen 127.0.0.1:8081\nPythonConnectionHandler conn_handlers\n"
+        "<VirtualHost 127.0.0.1:8081>\n    ServerName other.test\n</VirtualHost>\n"
+    )
+    server = connection_server_for(site.engine, ("127.0.0.1", 8081), 2)
+    assert (server.handler, server.record.server_name) == ("conn_handlers", "other.test")
+
+
 def test_config_without_connection_handler_gets_http_everywhere(make_site):
     site = make_site("Listen 127.0.0.1:8080\n")
     assert connection_server_for(site.engine, ("127.0.0.1", 8080), 2) is None
