@@ -143,9 +143,12 @@ for _name, _key, _override in (
     ("WSGIPassAuthorization", "pass_authorization", "fileinfo"),
     ("WSGIScriptReloading", "script_reloading", "fileinfo"),
     ("WSGIChunkedRequest", "chunked_request", "fileinfo"),
-    ("WSGIErrorOverride", "error_override", "fileinfo"),
 ):
     directive(_name, ANYWHERE, 1, 1, override=_override)(_flag_setting(_key))
+
+directive("WSGIErrorOverride", ANYWHERE, 1, 1, override="fileinfo",
+          warning="not acted on yet: the application's error responses are sent as they "
+          "are")(_flag_setting("error_override"))  # fmt: skip
 
 
 @directive("WSGIMapHEADToGET", ANYWHERE, 1, 1, override="fileinfo")
