@@ -27,7 +27,7 @@ PROCESSES = 8
 THREADS = 8
 SESSIONS = 20
 SECONDS = float(os.environ.get("MP_SESSION_STRESS_SECONDS", "10"))
-LOCK_TIMEOUT = 5.0
+LOCK_TIMEOUT = 10.0  # generous: 64 threads share 2 cores in CI; waits are far shorter
 FINISH_DEADLINE = SECONDS + 60  # a worker still running by then is deadlocked
 
 
@@ -93,8 +93,10 @@ def test_concurrent_increments_are_never_lost(tmp_path, request, backend):
     statuses = sum((Counter(report["statuses"]) for report in reports), Counter())
     assert set(statuses) <= {"200"}, statuses
     assert sum(report["unexpected_new"] for report in reports) == 0
-    assert max(report["slowest"] for report in reports) < LOCK_TIMEOUT
+    slowest = max(report["slowest"] for report in reports)
+    assert slowest < LOCK_TIMEOUT, f"a request took {slowest:.2f} s"
     successes = sum((Counter(report["successes"]) for report in reports), Counter())
+    print(f"{backend}: {sum(successes.values())} increments, slowest request {slowest:.3f} s")
     assert sum(successes.values()) > PROCESSES * THREADS  # every thread got work done
     if shared:
         finals = {cookie: hammer.read_counter(engine, cookie) for cookie in cookies}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import random
 import threading
 import time
 from typing import Protocol
@@ -30,7 +31,7 @@ from .process_cache import ProcessCache
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds a request waits for a session lock before failing
 _LOCK_SLOTS = 1 << 40  # byte offsets: a collision between two live ids is negligible
 _FIRST_POLL = 0.0005  # seconds between attempts at a lock another process holds, doubling
-_LAST_POLL = 0.02
+_LAST_POLL = 0.005  # (with jitter, so waiters of several processes do not poll in step)
 
 
 class SessionLockTimeout(Exception):
@@ -60,7 +61,7 @@ def poll_until(attempt, deadline: float) -> bool:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return False
-        time.sleep(min(pause, remaining))
+        time.sleep(min(pause * random.uniform(0.5, 1.5), remaining))
         pause = min(pause * 2, _LAST_POLL)
 
 
