@@ -18,7 +18,7 @@ def mem_cleanup(sessions: dict) -> None:
             expired = now - state["_accessed"] > state["_timeout"]
         except (KeyError, TypeError):
             expired = True
-        if expired:
+        if expired and sessions.get(sid) is state:  # not saved again meanwhile
             sessions.pop(sid, None)
 
 
