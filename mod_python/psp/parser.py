@@ -4,8 +4,8 @@ mod_python 3.5 translated templates with a flex scanner (``psp_parser.l``) whose
 part of what pages rely on (SPEC 8.1). This module reproduces that translation with a few
 regular-expression searches per construct instead of a character-by-character loop:
 
-* text runs become ``req.write(<triple-quoted text>,0)`` with ``"`` escaped, backslash-n/r/t doubled and
-  every CR, LF or CRLF turned into LF;
+* text runs become ``req.write(<triple-quoted text>,0)`` with ``"`` escaped, backslash
+  followed by n, r or t doubled, and CRLF turned into LF (a lone CR is kept);
 * ``<% code %>`` closes the text string and inserts the code; ``<%= expr %>`` writes
   ``str(expr)``; ``<%-- --%>`` vanishes; ``<%@ include file="..." %>`` splices a file in;
 * the text after a code block is indented by the block's last indentation (plus a TAB when the
