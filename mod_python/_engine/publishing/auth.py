@@ -35,9 +35,11 @@ def is_callable(obj: Any) -> bool:
 
 def _auth_objects(obj: Any) -> tuple[Any, Any, Any]:
     """(``__auth__``, ``__access__``, ``__auth_realm__``) of ``obj``; ``_ABSENT`` if missing."""
-    function = obj.__func__ if type(obj) is types.MethodType else obj
+    kind = type(obj)
+    function = obj.__func__ if kind is types.MethodType else obj
     if type(function) is types.FunctionType:
-        realm = getattr(obj, "__auth_realm__", _ABSENT)
+        # A realm may be a function attribute; the rest must be nested in the body.
+        realm = function.__dict__.get("__auth_realm__", _ABSENT)
         nested = nested_definitions(function)
         if not nested:
             return _ABSENT, _ABSENT, realm
@@ -45,6 +47,14 @@ def _auth_objects(obj: Any) -> tuple[Any, Any, Any]:
             nested.get("__auth__", _ABSENT),
             nested.get("__access__", _ABSENT),
             nested.get("__auth_realm__", realm),
+        )
+    if kind is types.ModuleType:
+        # Straight from the namespace: a miss through getattr builds an AttributeError.
+        namespace = obj.__dict__
+        return (
+            namespace.get("__auth__", _ABSENT),
+            namespace.get("__access__", _ABSENT),
+            namespace.get("__auth_realm__", _ABSENT),
         )
     return (
         getattr(obj, "__auth__", _ABSENT),

@@ -73,7 +73,7 @@ def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
     while is_callable(obj):
         # One FieldStorage per request: the body can only be read once. mod_python builds a
         # new one at each call; we keep one a handler before us may have left in req.form.
-        form = getattr(req, "form", None)
+        form = req.__dict__.get("form")
         if form is None or not hasattr(form, "list"):
             form = req.form = form_for(req)
         obj = apply_fs_data(obj, form, req=req)
