@@ -79,6 +79,10 @@ def raises(req):
     raise RuntimeError("published function failed")
 
 
+def returns_itself(req):
+    return returns_itself
+
+
 def raises_server_return(req):
     raise apache.SERVER_RETURN(apache.HTTP_FORBIDDEN)
 
@@ -156,6 +160,11 @@ def test_status_set_by_the_function_is_kept(site):
 
 def test_callable_result_is_called_in_turn_with_the_form(site):
     assert site.get("/out.py/returns_callable?name=bob").body == b"called again with bob"
+
+
+def test_callable_returning_itself_ends_in_a_500(site):
+    assert site.get("/out.py/returns_itself").status == 500
+    assert "published object returned callables 64 times" in site.error_log
 
 
 def test_exception_is_a_500_without_traceback_when_debug_is_off(site):

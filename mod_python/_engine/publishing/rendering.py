@@ -20,6 +20,9 @@ from typing import Any
 from ..forms.binding import apply_fs_data
 from .auth import is_callable
 
+#: How many times a result may be a callable to call again (a loop would never end).
+MAX_CALL_CHAIN = 64
+
 # mod_python's guess: HTML when the output ends with a closing html tag.
 _HTML_END = re.compile(r"</html\s*>\s*$", re.IGNORECASE)
 # For a stream only the first piece is known when the type must be chosen.
@@ -70,7 +73,12 @@ def _write_stream(req, items: Any) -> bool:
 
 def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
     """Publish ``obj``; True when something was written. ``form_for(req)`` builds the form."""
+    calls = 0
     while is_callable(obj):
+        calls += 1
+        if calls > MAX_CALL_CHAIN:
+            # mod_python recursed until Python's recursion limit (a 500); so do we, sooner.
+            raise RuntimeError(f"published object returned callables {MAX_CALL_CHAIN} times")
         # One FieldStorage per request: the body can only be read once. mod_python builds a
         # new one at each call; we keep one a handler before us may have left in req.form.
         form = req.__dict__.get("form")
