@@ -178,3 +178,18 @@ def test_stream_keeps_a_content_type_set_by_the_function(site):
 def test_head_of_a_stream_sends_no_body(site):
     response = site.request("HEAD", "/tests.py/test_generator")
     assert (response.status, response.body) == (200, b"")
+
+
+def test_generator_is_sent_chunked_over_a_real_socket(site, live_server):
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(live_server(site))
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("GET", "/tests.py/test_generator")
+        response = connection.getresponse()
+        assert response.getheader("Transfer-Encoding") == "chunked"
+        assert response.read() == b"0123456789"
+    finally:
+        connection.close()
