@@ -191,3 +191,13 @@ def test_deleted_page_is_not_found(publisher_site):
     assert site.get("/page.py").status == 200
     (site.docroot / "page.py").unlink()
     assert site.get("/page.py").status == 404
+
+
+def test_page_cache_indexed_by_request_as_in_mod_python(publisher_site):
+    page = (
+        "from mod_python import publisher\n"
+        "def index(req):\n"
+        "    return repr(publisher.page_cache[req] is publisher.page_cache[req])\n"
+    )
+    site = publisher_site({"page.py": page})
+    assert site.get("/page.py").text == "True"

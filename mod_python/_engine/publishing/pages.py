@@ -100,6 +100,16 @@ class PageCache:
             entry.signature = signature
             return entry.module
 
+    def __getitem__(self, req) -> ModuleType:
+        """``page_cache[req]``, mod_python's spelling: the page ``req.filename`` names."""
+        directives = req.get_config()
+        autoreload = directives.get("PythonAutoReload", "1") != "0"
+        debug = directives.get("PythonDebug", "0") not in ("0", "")
+        module = self.load(req, req.filename, autoreload, debug)
+        if module is None:
+            raise FileNotFoundError(req.filename)
+        return module
+
     def clear(self) -> None:
         with self._lock:
             self._tables.clear()
