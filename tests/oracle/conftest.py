@@ -246,10 +246,11 @@ def servers():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def serve_site(sources: list[Path], conf_template: Path, name: str):
+def serve_site(sources: list[Path], conf_template: Path, name: str, module: str = "python"):
     """Both servers on a site of their own: ``sources`` copied (in order) into a fresh
     document root under /tmp, ``conf_template`` with ``{docroot}`` filled in, the oracle
-    run as instance ``name``. Yields ``Servers``; stops both and removes the copy after.
+    run as instance ``name`` with Apache module ``module`` (serve.sh --module: python or
+    wsgi). Yields ``Servers``; stops both and removes the copy after.
     For a package's session fixture: ``yield from serve_site(...)``."""
     if MISSING:
         pytest.skip(f"the oracle (real Apache + mod_python) is not installed: {', '.join(MISSING)}")
@@ -267,7 +268,7 @@ def serve_site(sources: list[Path], conf_template: Path, name: str):
     env = {**os.environ, "ORACLE_RUN_DIR": str(run_dir)}
     started = subprocess.run(
         [str(SERVE_SH), "start", "--name", name, "--docroot", str(docroot), "--conf",
-         str(conf_path)],
+         str(conf_path), "--module", module],
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     if started.returncode != 0:
