@@ -71,16 +71,8 @@ def run_wsgi_script(req) -> int:
         req, notes.get("mod_wsgi.callable_object")
         or settings.get("callable_object", "application"), script_name,
     )  # fmt: skip
-    try:
-        module = load_script(
-            filename, group,
-            reloading=settings.get("script_reloading", True),
-            case_sensitive=settings.get("case_sensitivity", True),
-            optimize=settings.get("python_optimize", -1),
-        )  # fmt: skip
-    except Exception:  # noqa: BLE001 - the script's own error: logged, answered 500
-        log_wsgi(req, f"mod_wsgi (pid={pid}): Failed to exec Python script file '{filename}'.")
-        report_script_error(req, filename)
+    module = load_or_report(req, settings, filename, group)
+    if module is None:
         return HTTP_INTERNAL_SERVER_ERROR
     application = module.__dict__.get(callable_name)
     if application is None:
@@ -101,6 +93,22 @@ def run_wsgi_script(req) -> int:
     finally:
         in_script.reset(token)
     return OK
+
+
+def load_or_report(req, settings: dict, path: str, group: str):
+    """The script's module in ``group`` as the directives ask; None (logged) when it fails."""
+    try:
+        return load_script(
+            path, group,
+            reloading=settings.get("script_reloading", True),
+            case_sensitive=settings.get("case_sensitivity", True),
+            optimize=settings.get("python_optimize", -1),
+        )  # fmt: skip
+    except Exception:  # noqa: BLE001 - the script's own error: logged, answered 500
+        log_wsgi(req, f"mod_wsgi (pid={os.getpid()}): Failed to exec Python script file "
+                      f"'{path}'.")  # fmt: skip
+        report_script_error(req, path)
+        return None
 
 
 def report_script_error(req, filename: str) -> None:
@@ -159,4 +167,4 @@ def _check_header(name, value) -> None:
                              f"value '{value}'")  # fmt: skip
 
 
-__all__ = ["HANDLER_NAME", "report_script_error", "run_wsgi_script"]
+__all__ = ["HANDLER_NAME", "load_or_report", "report_script_error", "run_wsgi_script"]

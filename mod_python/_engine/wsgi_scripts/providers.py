@@ -15,9 +15,8 @@ import os
 
 from ..auth import AuthnResult, AuthnStatus
 from ..constants import DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, OK
-from .content import report_script_error
+from .content import load_or_report, report_script_error
 from .environ import expand_name, log_wsgi, script_environ
-from .groups import load_script
 
 
 class ScriptProblem(Exception):
@@ -27,17 +26,9 @@ class ScriptProblem(Exception):
 def _call(req, settings: dict, key: str, function_name: str, what: str, *args):
     path, group_text = settings[key]
     group = expand_name(req, group_text or "%{GLOBAL}", req.uri)
-    try:
-        module = load_script(
-            path, group,
-            reloading=settings.get("script_reloading", True),
-            case_sensitive=settings.get("case_sensitivity", True),
-            optimize=settings.get("python_optimize", -1),
-        )  # fmt: skip
-    except Exception:  # noqa: BLE001 - the script's own error: logged
-        log_wsgi(req, f"mod_wsgi (pid={os.getpid()}): Failed to exec Python script file '{path}'.")
-        report_script_error(req, path)
-        raise ScriptProblem from None
+    module = load_or_report(req, settings, path, group)
+    if module is None:
+        raise ScriptProblem
     function = module.__dict__.get(function_name)
     if function is None:
         log_wsgi(req, f"mod_wsgi (pid={os.getpid()}): Target WSGI {what} script '{path}' does "
