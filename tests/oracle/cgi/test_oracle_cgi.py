@@ -80,7 +80,9 @@ def _page_structure(body: bytes) -> dict:
 def test_test_page_has_the_same_sections_rows_and_markup(cgi_oracle):
     servers, _ = cgi_oracle
     ours, oracle = servers.exchange("GET", "/testpage")
-    assert (ours.status, ours.header("Content-Type")) == (oracle.status, "text/html")
+    assert (ours.status, ours.header("Content-Type")) == (oracle.status, "text/html"), (
+        servers.logs_tail(30)
+    )
     assert _page_structure(ours.body) == _page_structure(oracle.body)
 
 
