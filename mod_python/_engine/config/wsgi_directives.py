@@ -35,9 +35,8 @@ _DAEMON_OPTIONS = frozenset(
     socket-timeout connect-timeout request-timeout graceful-timeout eviction-timeout
     restart-interval cpu-time-limit memory-limit virtual-memory-limit cpu-priority lang locale
     chroot script-user server-metrics startup-timeout listen-backlog queue-timeout
-    socket-user supplementary-groups startup-time maximum-requests response-socket-timeout
-    busy-timeout server-metrics daemon-metrics python-optimize python-warnings
-    python-dont-write-bytecode python-pycache-prefix""".split()
+    socket-user supplementary-groups startup-time response-socket-timeout busy-timeout
+    python-optimize python-warnings python-dont-write-bytecode python-pycache-prefix""".split()
 )  # fmt: skip
 
 

@@ -89,9 +89,11 @@ def run_wsgi_script(req) -> int:
         run_application(req, application, environ, response.start_response, response.started)
     except Exception:  # noqa: BLE001 - the application's error: logged, answered 500
         report_script_error(req, filename)
-        return HTTP_INTERNAL_SERVER_ERROR
+        # Once the status is out, mod_wsgi only cuts the response short: no error page.
+        return OK if req._writer.headers_sent else HTTP_INTERNAL_SERVER_ERROR
     finally:
         in_script.reset(token)
+        environ["wsgi.errors"].flush()  # a last line without its newline is logged too
     return OK
 
 

@@ -46,7 +46,10 @@ def handler(req) -> int:
             APLOG_WARNING,
         )
         return DECLINED
-    run_application(req, application, environ, req.wsgi_start_response)
+    try:
+        run_application(req, application, environ, req.wsgi_start_response)
+    finally:
+        environ["wsgi.errors"].flush()  # a last line without its newline is logged too
     return OK
 
 

@@ -445,3 +445,28 @@ def test_wsgi_errors_writes_to_the_error_log(wsgi_site):
 def test_head_requests_get_no_body(wsgi_site):
     response = alias_site(wsgi_site, ENVIRON_SCRIPT).request("HEAD", "/app?SCRIPT_NAME")
     assert (response.status, response.body) == (200, b"")
+
+
+def test_an_error_after_the_status_went_out_adds_no_error_page(wsgi_site):
+    script = """
+    def application(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        yield b"part;"
+        raise ValueError("midway")
+    """
+    site = alias_site(wsgi_site, script)
+    response = site.get("/app")
+    assert (response.status, response.body) == (200, b"part;")
+    assert "ValueError: midway" in site.error_log
+
+
+def test_a_last_line_of_wsgi_errors_without_newline_is_logged(wsgi_site):
+    script = """
+    def application(environ, start_response):
+        environ["wsgi.errors"].write("no newline at the end")
+        start_response("200 OK", [])
+        return [b""]
+    """
+    site = alias_site(wsgi_site, script)
+    site.get("/app")
+    assert "no newline at the end" in site.error_log
