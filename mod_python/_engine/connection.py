@@ -97,7 +97,8 @@ class connection:  # noqa: N801 - the type name mod_python reports
     local_host = property(lambda self: None)
     aborted = property(lambda self: 0)
     double_reverse = property(lambda self: 0)
-    keepalives = property(lambda self: 1)
+    # Requests served on the connection: this one, or none yet in a connection handler.
+    keepalives = property(lambda self: 1 if self._stream is None else 0)
     id = property(lambda self: self._id)
     _conn_rec = property(lambda self: None)
     hlist = property(lambda self: self._hlist)

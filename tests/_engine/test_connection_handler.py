@@ -234,6 +234,7 @@ def connectionhandler(conn):
         "server": conn.base_server.server_hostname,
         "handler": conn.hlist.handler,
         "keepalive": conn.keepalive,
+        "keepalives": conn.keepalives,
         "notes": repr(conn.notes),
         "interpreter": apache.interpreter,
     }))
@@ -255,6 +256,7 @@ def test_connection_attributes_describe_the_socket_and_the_vhost(connection_site
         "server": site.server_name,
         "handler": "conn_handlers",
         "keepalive": apache.AP_CONN_UNKNOWN,
+        "keepalives": 0,
         "notes": "{}",
         "interpreter": site.server_name,
     }
@@ -263,6 +265,24 @@ def test_connection_attributes_describe_the_socket_and_the_vhost(connection_site
 def test_python_interpreter_directive_names_the_interpreter(connection_site):
     site = connection_site(ATTRIBUTES, extra="PythonInterpreter connections")
     assert eval(site.exchange(b""))["interpreter"] == "connections"  # noqa: S307
+
+
+def test_read_after_the_servers_timeout_raises_connection_read_error(connection_site):
+    site = connection_site(
+        """\
+        from mod_python import apache
+
+        def connectionhandler(conn):
+            try:
+                conn.read()
+            except OSError as error:
+                conn.write(str(error).split(":")[0])
+            return apache.OK
+        """,
+        extra="Timeout 1",
+    )
+    with site.connect() as sock:  # connected, sends nothing
+        assert _read_all(sock) == b"Connection read error"
 
 
 def test_handler_object_named_after_double_colon(connection_site):
