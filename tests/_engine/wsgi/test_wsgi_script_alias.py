@@ -3,6 +3,8 @@ PATH_INFO (the tables were read off the real Apache + mod_wsgi 4.9)."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from script_samples import ENVIRON_SCRIPT, environ_of
 
@@ -112,3 +114,16 @@ def test_alias_option_pass_authorization(wsgi_site):
 def test_bad_alias_lines_are_config_errors(make_site, line, message):
     with pytest.raises(Exception, match=message):
         make_site(line)
+
+
+@pytest.mark.parametrize(
+    "raw_path",
+    ["/dir/../env.wsgi", "/dir/..%2fenv.wsgi", "/dir/%2e%2e/env.wsgi",
+     "/dir/app.wsgi/../../env.wsgi", "/dir//..//env.wsgi", "/dir/app.wsgi%00"],
+)  # fmt: skip
+def test_no_way_out_of_a_directory_alias(site, raw_path):
+    """A script beside the aliased directory is never reached through it."""
+    path_info = unquote(raw_path)
+    response = site.request("GET", raw_path, environ={"PATH_INFO": path_info})
+    assert response.status in (400, 404)
+    assert "SCRIPT_FILENAME" not in response.text
