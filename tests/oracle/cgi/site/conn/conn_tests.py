@@ -40,6 +40,7 @@ def connectionhandler(conn):
                     conn.local_addr[0],
                     conn.client_addr[0],
                     conn.keepalive,
+                    conn.keepalives,
                     repr(conn.notes),
                     conn.hlist.handler,
                     conn.remote_host,
