@@ -22,7 +22,8 @@ def basic(credentials: str) -> dict:
      "/dir/app.wsgi", "/dir/app.wsgi/", "/dir/app.wsgi/a/b", "/dir/missing", "/dir",
      "/nodir", "/nodir/", "/nodir/app.wsgi/z", "/exec/a.wsgi", "/exec/a.wsgi/p", "/exec/",
      "/exec/missing.wsgi", "/noexec/a.wsgi", "/match/target", "/match/target/more/path",
-     "/match/absent", "/other", "/grouped", "/named"],
+     "/match/absent", "/other", "/grouped", "/named", "/envcallable", "/servergroup/x",
+     "/added/a.wsgi/x", "/added/plain.txt"],
 )  # fmt: skip
 def test_script_mapping(mod_wsgi_servers, path):
     """Which script runs, SCRIPT_NAME/PATH_INFO, group and callable, and the error statuses."""
@@ -43,15 +44,19 @@ def test_responses(mod_wsgi_servers, path):
     mod_wsgi_servers.assert_same("GET", path)
 
 
-def test_head_request(mod_wsgi_servers):
-    mod_wsgi_servers.assert_same("HEAD", "/responses/length")
+@pytest.mark.parametrize("path", ["/responses/length", "/responses"])
+def test_head_request(mod_wsgi_servers, path):
+    mod_wsgi_servers.assert_same("HEAD", path)
 
 
 def test_request_body(mod_wsgi_servers):
     mod_wsgi_servers.assert_same("POST", "/responses/post", body=b"some body")
 
 
-@pytest.mark.parametrize("path", ["/file?HTTP_AUTHORIZATION", "/passauth?HTTP_AUTHORIZATION"])
+@pytest.mark.parametrize(
+    "path", ["/file?HTTP_AUTHORIZATION", "/passauth?HTTP_AUTHORIZATION",
+             "/passauth2?HTTP_AUTHORIZATION"],
+)  # fmt: skip
 def test_pass_authorization(mod_wsgi_servers, path):
     mod_wsgi_servers.assert_same("GET", path, headers=basic("a:b"))
 
