@@ -165,10 +165,15 @@ class ConnectionServer:
                     client, _ = self.socket.accept()
                 except (TimeoutError, BlockingIOError, InterruptedError):
                     continue  # BlockingIOError: another worker process took it first
-                except OSError:
+                except OSError as error:
                     if self._stopping.is_set():
                         break
-                    raise
+                    # Out of file descriptors and the like: say so, keep serving.
+                    self.engine.server_object(self.record).log_error(
+                        f"ConnectionHandler {self.handler}: accept failed: {error}"
+                    )
+                    self._stopping.wait(self.accept_poll)
+                    continue
                 client.settimeout(self.record.timeout or None)
                 with self._active_lock:
                     self._active.add(client)
