@@ -131,13 +131,14 @@ def _run_script(path: str, module_name: str) -> None:
 
 def handler(req) -> int:
     """Run the requested CGI script; OK, or 404 when the script file does not exist."""
-    _forget_application_modules()
     path = _script_path(req)
     if not path:
         raise apache.SERVER_RETURN(apache.HTTP_NOT_FOUND)
     directory, filename = os.path.split(os.path.abspath(path))
     module_name = os.path.splitext(filename)[0]
     with _lock:
+        # Under the lock, so that no script is importing while modules are dropped.
+        _forget_application_modules()
         if not os.path.isfile(path):
             raise apache.SERVER_RETURN(apache.HTTP_NOT_FOUND)
         owner = threading.get_ident()
