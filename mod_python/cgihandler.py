@@ -27,6 +27,8 @@ Differences from mod_python, on purpose:
   application modules: the standard library, installed packages and mod_python itself
   stay loaded (dropping them would break the server running in the same process).
 * The request body on ``sys.stdin`` is bytes (mod_python's Python 3 port fails there).
+* The script's module is in ``sys.modules`` only while it runs: a script named like a
+  library module (``json.py``) does not replace that module for the whole process.
 """
 
 from __future__ import annotations
