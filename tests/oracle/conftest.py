@@ -209,46 +209,15 @@ class Servers:
         return "our error log:\n" + "\n".join(ours) + "\noracle error log:\n" + "\n".join(theirs)
 
 
-def _site_config(docroot: Path) -> str:
-    return (SITE / "site.conf").read_text().replace("{docroot}", str(docroot))
-
-
 @pytest.fixture(scope="session")
 def servers():
-    if MISSING:
-        pytest.skip(f"the oracle (real Apache + mod_python) is not installed: {', '.join(MISSING)}")
-    # Apache's children run as www-data: everything lives under /tmp, world-readable.
-    base = Path(tempfile.mkdtemp(dir="/tmp", prefix="mp-oracle-"))
-    docroot = base / "htdocs"
-    shutil.copytree(SITE, docroot, ignore=shutil.ignore_patterns("__pycache__", "site.conf"))
-    conf_text = _site_config(docroot)
-    conf_path = base / "site.conf"
-    conf_path.write_text(conf_text)
-    run_dir = base / "run"
-    run_dir.mkdir()
-    subprocess.run(["chmod", "-R", "a+rX", str(base)], check=True)
-    env = {**os.environ, "ORACLE_RUN_DIR": str(run_dir)}
-    name = "mp-oracle-tests"
-    started = subprocess.run(
-        [str(SERVE_SH), "start", "--name", name, "--docroot", str(docroot), "--conf",
-         str(conf_path)],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    if started.returncode != 0:
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"oracle did not start:\n{started.stderr}")
-    oracle_port = int(started.stdout.strip().splitlines()[-1])
-    try:
-        yield from _serve_ours_beside(docroot, conf_text, conf_path, run_dir / name, oracle_port)
-    finally:
-        subprocess.run([str(SERVE_SH), "stop", "--name", name], env=env, capture_output=True,
-                       timeout=60)  # fmt: skip
-        shutil.rmtree(base, ignore_errors=True)
+    """``Servers`` for ``site/`` and its ``site.conf``."""
+    yield from serve_site([SITE], SITE / "site.conf", "mp-oracle-tests")
 
 
 def serve_site(sources: list[Path], conf_template: Path, name: str, module: str = "python"):
-    """Both servers on a site of their own: ``sources`` copied (in order) into a fresh
-    document root under /tmp, ``conf_template`` with ``{docroot}`` filled in, the oracle
+    """Both servers on a site of their own: ``sources`` copied (in order, without their
+    ``site.conf``) into a fresh document root under /tmp, ``conf_template`` with ``{docroot}`` filled in, the oracle
     run as instance ``name`` with Apache module ``module`` (serve.sh --module: python or
     wsgi). Yields ``Servers``; stops both and removes the copy after.
     For a package's session fixture: ``yield from serve_site(...)``."""
@@ -258,7 +227,7 @@ def serve_site(sources: list[Path], conf_template: Path, name: str, module: str 
     docroot = base / "htdocs"
     for source in sources:
         shutil.copytree(source, docroot, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+                        ignore=shutil.ignore_patterns("__pycache__", "site.conf"))  # fmt: skip
     conf_text = conf_template.read_text().replace("{docroot}", str(docroot))
     conf_path = base / "site.conf"
     conf_path.write_text(conf_text)
