@@ -75,23 +75,40 @@ def _splitter(separators: str):
     return re.compile(b"[" + re.escape(separators.encode("latin-1")) + b"]").split
 
 
+@functools.lru_cache(maxsize=16)
+def _non_blank_pairs(separators: str):
+    """A regex finding every ``key=value`` segment with a non-empty value.
+
+    Matches cannot start inside a segment that has none: a start there would need an
+    ``=`` before the next separator, and the segment's own start would have matched first.
+    """
+    if not separators:
+        raise ValueError("at least one query string separator is needed")
+    chars = re.escape(separators.encode("latin-1"))
+    return re.compile(b"([^" + chars + b"=]*)=([^" + chars + b"]+)").findall
+
+
 def _raw_pairs(qs: bytes, keep_blank_values: object, separators: str) -> list[tuple[bytes, bytes]]:
     nul = qs.find(b"\0")
     if nul >= 0:  # the C code works on a NUL-terminated copy
         qs = qs[:nul]
-    escaped = b"%" in qs  # most forms have few escapes: skip the unescaper when none
-    pairs = []
-    for segment in _splitter(separators)(qs.replace(b"+", b" ")):
-        if not segment:
-            continue
-        key, _equals, value = segment.partition(b"=")
-        if value or keep_blank_values:
-            if escaped:
-                if b"%" in key:
-                    key = unescape_url(key)
-                if b"%" in value:
-                    value = unescape_url(value)
-            pairs.append((key, value))
+    qs = qs.replace(b"+", b" ")
+    if keep_blank_values:
+        pairs = []
+        for segment in _splitter(separators)(qs):
+            if segment:
+                key, _equals, value = segment.partition(b"=")
+                pairs.append((key, value))
+    else:  # the common case, done by the regex engine in one pass
+        pairs = _non_blank_pairs(separators)(qs)
+    if b"%" in qs:
+        pairs = [
+            (
+                unescape_url(key) if b"%" in key else key,
+                unescape_url(value) if b"%" in value else value,
+            )
+            for key, value in pairs
+        ]
     return pairs
 
 

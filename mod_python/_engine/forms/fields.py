@@ -8,7 +8,6 @@ StringField)`` holds for both, so legacy type checks keep working.
 
 from __future__ import annotations
 
-import abc
 from io import BytesIO
 
 
@@ -71,15 +70,32 @@ class _FieldAttributes:
     disp_options = None
 
 
-class StringField(_FieldAttributes, bytes, metaclass=abc.ABCMeta):
+class _CountsTextFields(type):
+    """``isinstance(x, StringField)`` also holds for a ``TextField`` (the str mode's fields).
+
+    A metaclass with just this check: ``abc.ABCMeta.register`` would do the same but makes
+    creating every field twice as slow.
+    """
+
+    def __instancecheck__(cls, obj) -> bool:
+        return type.__instancecheck__(cls, obj) or (
+            cls is StringField and type.__instancecheck__(TextField, obj)
+        )
+
+    def __subclasscheck__(cls, subclass) -> bool:
+        return type.__subclasscheck__(cls, subclass) or (
+            cls is StringField and type.__subclasscheck__(TextField, subclass)
+        )
+
+
+class StringField(_FieldAttributes, bytes, metaclass=_CountsTextFields):
     """A text field as bytes (the UTF-8 of its value); ``.value`` is what it was built from."""
 
     def __new__(cls, value):
-        field = (
-            bytes.__new__(cls, value, "utf-8")
-            if isinstance(value, str)
-            else bytes.__new__(cls, value)
-        )
+        if isinstance(value, str):
+            field = bytes.__new__(cls, value, "utf-8")
+        else:
+            field = bytes.__new__(cls, value)
         field.value = value
         return field
 
@@ -111,7 +127,19 @@ class TextField(_FieldAttributes, str):
         return f"Field({self.name!r}, {self.value!r})"
 
 
-StringField.register(TextField)
+_new_bytes = bytes.__new__
+
+
+def string_field(name, value) -> StringField:
+    """``StringField(value)`` named ``name``, made without a Python-level constructor call
+    (forms are parsed on every request; this is the hot path)."""
+    if value.__class__ is str:
+        field = _new_bytes(StringField, value, "utf-8")
+    else:
+        field = _new_bytes(StringField, value)
+    field.value = value
+    field.name = name
+    return field
 
 
 def _invalidating(method_name: str):
@@ -128,9 +156,7 @@ def _invalidating(method_name: str):
 class FieldList(list):
     """The fields in arrival order, with a name -> fields index built on demand."""
 
-    def __init__(self, *args) -> None:
-        super().__init__(*args)
-        self._index: dict | None = None
+    _index: dict | None = None  # name -> fields, rebuilt on demand after any change
 
     def table(self) -> dict:
         """Name -> list of fields with that name, in order (rebuilt after any change)."""

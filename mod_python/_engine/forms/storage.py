@@ -23,7 +23,7 @@ from ..exceptions import SERVER_RETURN
 from ..querystring import parse_qsl
 from ..table import table
 from .errors import FormError, malformed, too_large
-from .fields import Field, FieldList, StringField, TextField
+from .fields import Field, FieldList, TextField, string_field
 from .headers import split_header, text_parameters
 from .limits import FormLimits
 from .multipart import DATA, END, PART, MultipartParser
@@ -64,10 +64,9 @@ def _text_field(name, value, str_mode: bool, charset: str = "utf-8"):
             value = value.decode(charset, "replace")
         field = TextField(value)
         field.charset = charset
-    else:
-        field = StringField(value)  # bytes stay as sent (mod_python failed on non-UTF-8)
-    field.name = name
-    return field
+        field.name = name
+        return field
+    return string_field(name, value)  # bytes stay as sent (mod_python failed on non-UTF-8)
 
 
 class FieldStorage:
@@ -214,6 +213,9 @@ class FieldStorage:
 class _BodyReader:
     """Reads one POST body into fields, within the limits; owns its temporary files."""
 
+    __slots__ = ("req", "limits", "keep_blank_values", "file_callback", "field_callback",
+                 "spools", "memory", "received")  # fmt: skip
+
     def __init__(self, req, limits: FormLimits, keep_blank_values, file_callback,
                  field_callback) -> None:  # fmt: skip
         self.req = req
@@ -287,12 +289,15 @@ class _BodyReader:
         limit = self.limits.max_memory_size
         if length is not None and limit and length > limit:
             raise too_large(f"an urlencoded body of {length} bytes exceeds {limit} in memory")
-        chunks = []
-        for data in self._blocks(length):
-            chunks.append(data)
-            if limit and self.received > limit:
-                raise too_large(f"an urlencoded body exceeds {limit} bytes in memory")
-        body = b"".join(chunks)
+        if length is not None:
+            body = self.req.read(length)  # one read, as mod_python does: the size is bounded
+        else:
+            chunks = []
+            for data in self._blocks(length):
+                chunks.append(data)
+                if limit and self.received > limit:
+                    raise too_large(f"an urlencoded body exceeds {limit} bytes in memory")
+            body = b"".join(chunks)
         limits = self.limits
         pairs = parse_qsl(body, self.keep_blank_values, 0, limits.query_separators)
         if limits.max_fields and len(pairs) > limits.max_fields:
@@ -300,12 +305,7 @@ class _BodyReader:
         if limits.str_fields:
             charset = _charset(ctype.encode("latin-1", "replace"))
             return [_text_field(key, value, True, charset) for key, value in pairs]
-        fields = []
-        for key, value in pairs:  # the common case, inlined: forms are parsed per request
-            field = StringField(value)
-            field.name = key
-            fields.append(field)
-        return fields
+        return [string_field(key, value) for key, value in pairs]
 
     # ---- multipart ----------------------------------------------------------------------
 
