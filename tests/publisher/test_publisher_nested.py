@@ -169,3 +169,24 @@ def test_library_code_is_not_publishable():
     assert is_library_code(util.redirect)
     assert not is_library_code(page_function)
     assert not is_publishable(json.dumps)
+
+
+def test_identity_cache_computes_once_and_forgets_collected_objects():
+    import gc
+
+    from mod_python._engine.publishing.identity_cache import IdentityCache
+
+    cache = IdentityCache()
+    calls = []
+
+    def compute(obj):
+        calls.append(obj)
+        return len(calls)
+
+    def subject():
+        pass
+
+    assert cache.get(subject, compute) == cache.get(subject, compute) == 1
+    del subject
+    gc.collect()
+    assert len(cache) == 0

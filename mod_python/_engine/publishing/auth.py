@@ -109,6 +109,11 @@ def process_auth(
     req, obj: Any, realm: Any = "unknown", user: str | None = None, passwd: str | None = None
 ) -> tuple[Any, str | None, str | None]:
     """Apply ``obj``'s auth rules; return (realm, user, passwd) for the next step."""
+    if type(obj) is types.ModuleType:
+        namespace = obj.__dict__
+        if not ("__auth__" in namespace or "__access__" in namespace
+                or "__auth_realm__" in namespace):  # fmt: skip
+            return realm, user, passwd  # the common case, kept cheap
     auth, access, own_realm = _auth_objects(obj)
     if own_realm is not _ABSENT and own_realm is not UNKNOWN:
         realm = own_realm

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import dis
 import types
-import weakref
 from typing import Any
+
+from .identity_cache import IdentityCache
 
 NESTED_NAMES = ("__auth__", "__access__", "__auth_realm__")
 
@@ -153,7 +154,7 @@ def _definitions(code: types.CodeType) -> dict[str, Any]:
     return found
 
 
-_recipes: weakref.WeakKeyDictionary[types.CodeType, dict[str, Any]] = weakref.WeakKeyDictionary()
+_recipes = IdentityCache()  # code object -> what its body stores into the nested names
 
 
 def nested_definitions(function: types.FunctionType) -> dict[str, Any]:
@@ -161,10 +162,7 @@ def nested_definitions(function: types.FunctionType) -> dict[str, Any]:
 
     Nested functions come back bound to ``function``'s globals, as mod_python builds them.
     """
-    code = function.__code__
-    recipe = _recipes.get(code)
-    if recipe is None:
-        recipe = _recipes[code] = _definitions(code)
+    recipe = _recipes.get(function.__code__, _definitions)
     if not recipe:
         return recipe
     return {

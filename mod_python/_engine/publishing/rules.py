@@ -12,10 +12,10 @@ lives in the standard library, an installed package or mod_python itself is neve
 from __future__ import annotations
 
 import types
-import weakref
 from typing import Any
 
 from ..importer import _is_shared_name, _is_user_file
+from .identity_cache import IdentityCache
 
 TRAVERSABLE_AND_PUBLISHABLE = (True, True)
 PUBLISH_ONLY = (False, True)
@@ -56,7 +56,7 @@ def is_publishable(obj: Any) -> bool:
     return rule_for(obj)[1] and not is_library_code(obj)
 
 
-_library_code: weakref.WeakKeyDictionary[types.CodeType, bool] = weakref.WeakKeyDictionary()
+_library_functions = IdentityCache()  # function -> defined outside the application
 
 
 def is_library_code(obj: Any) -> bool:
@@ -65,11 +65,7 @@ def is_library_code(obj: Any) -> bool:
         obj = obj.__func__
     if not isinstance(obj, types.FunctionType):
         return False
-    code = obj.__code__
-    known = _library_code.get(code)
-    if known is None:
-        known = _library_code[code] = _defined_in_library(obj)
-    return known
+    return _library_functions.get(obj, _defined_in_library)
 
 
 def _defined_in_library(function: types.FunctionType) -> bool:
