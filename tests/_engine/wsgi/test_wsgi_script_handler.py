@@ -470,3 +470,27 @@ def test_a_last_line_of_wsgi_errors_without_newline_is_logged(wsgi_site):
     site = alias_site(wsgi_site, script)
     site.get("/app")
     assert "no newline at the end" in site.error_log
+
+
+def test_over_a_socket_a_chunked_upload_and_a_streamed_answer(wsgi_site, live_server):
+    import http.client
+    from urllib.parse import urlsplit
+
+    script = """
+    def application(environ, start_response):
+        body = environ["wsgi.input"].read()
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        yield b"got:"
+        yield body
+    """
+    site = alias_site(wsgi_site, script, "WSGIChunkedRequest On")
+    address = urlsplit(live_server(site))
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("POST", "/app", body=iter([b"one,", b"two"]),
+                           headers={"Transfer-Encoding": "chunked"}, encode_chunked=True)  # fmt: skip
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (200, b"got:one,two")
+        assert response.getheader("Transfer-Encoding") == "chunked"
+    finally:
+        connection.close()
