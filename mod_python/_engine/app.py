@@ -217,8 +217,15 @@ class Engine:
 
     def _process(self, req: Request) -> None:
         """ap_process_request_internal + the content handler + ap_die, for one request."""
+        status = self._run_request(req, subrequest=False)
+        if status not in (OK, DONE):
+            self._die(req, status)
+        req._end_output()  # ap_finalize_request_protocol: EOS down the output filters
+
+    def _run_request(self, req: Request, subrequest: bool) -> int:
+        """The phases, then (ap_invoke_handler) the configured filters and the content."""
         try:
-            status = self._run_until_content(req)
+            status = self._run_until_content(req, subrequest=subrequest)
             if status == OK:
                 config = req._config
                 if config.add_output_filters or config.add_input_filters:
@@ -227,9 +234,7 @@ class Engine:
         except SERVER_RETURN as returned:
             # Raised outside a handler call (e.g. by req.read setting up the body).
             status = returned.args[0] if returned.args else HTTP_INTERNAL_SERVER_ERROR
-        if status not in (OK, DONE):
-            self._die(req, status)
-        req._end_output()  # ap_finalize_request_protocol: EOS down the output filters
+        return status
 
     def _run_until_content(self, req: Request, subrequest: bool = False) -> int:
         phases = self.phases
@@ -490,15 +495,7 @@ class Engine:
                       args=query or None)  # fmt: skip
         sub._main = main
         writer.active = sub
-        try:
-            status = self._run_until_content(sub, subrequest=True)
-            if status == OK:
-                config = sub._config
-                if config.add_output_filters or config.add_input_filters:
-                    insert_configured_filters(sub, config)
-                status = self._content(sub)
-        except SERVER_RETURN as returned:
-            status = returned.args[0] if returned.args else HTTP_INTERNAL_SERVER_ERROR
+        status = self._run_request(sub, subrequest=True)
         sub._end_output()
         return status
 
