@@ -17,6 +17,7 @@ from ..auth import AuthnResult, AuthnStatus
 from ..constants import DECLINED, HTTP_FORBIDDEN, HTTP_INTERNAL_SERVER_ERROR, OK
 from .content import load_or_report, report_script_error
 from .environ import expand_name, log_wsgi, script_environ
+from .groups import in_script
 
 
 class ScriptProblem(Exception):
@@ -39,11 +40,14 @@ def _call(req, settings: dict, key: str, function_name: str, what: str, *args):
         req, settings, group=group, process_group="", callable_name=function_name,
         script_file=path,
     )  # fmt: skip
+    token = in_script.set(True)
     try:
         return function(environ, *args)
     except Exception:  # noqa: BLE001 - logged, the request gets a 500
         report_script_error(req, path)
         raise ScriptProblem from None
+    finally:
+        in_script.reset(token)
 
 
 def check_password(req, settings: dict, user: str, password: str) -> AuthnResult:

@@ -2,7 +2,8 @@
 
 WSGIPythonPath and a daemon's python-path (``site.addsitedir``, so ``.pth`` files count),
 WSGIPythonHome and python-home (checked, with mod_wsgi 4.3.2's warnings), WSGIPythonEggs,
-WSGIRestrictStdin/Stdout/Signal, then the WSGIImportScript preloads.
+WSGIRestrictStdin/Stdout/Signal (they apply to code of WSGI scripts, not to the server),
+then the WSGIImportScript preloads.
 
 Python is already running here, so a Python home cannot be switched; a home that is not
 the running interpreter's is reported rather than silently ignored.
@@ -44,10 +45,10 @@ def start_wsgi(settings, log) -> None:
             log(message, APLOG_WARNING)
     if "python_eggs" in wsgi:
         os.environ["PYTHON_EGG_CACHE"] = wsgi["python_eggs"]
-    if wsgi.get("restrict_stdin"):
-        sys.stdin = _Restricted("sys.stdin")
-    if wsgi.get("restrict_stdout"):
-        sys.stdout = _Restricted("sys.stdout")
+    if wsgi.get("restrict_stdin") and not isinstance(sys.stdin, _Restricted):
+        sys.stdin = _Restricted("sys.stdin", sys.stdin)
+    if wsgi.get("restrict_stdout") and not isinstance(sys.stdout, _Restricted):
+        sys.stdout = _Restricted("sys.stdout", sys.stdout)
     if wsgi.get("restrict_signal", True):
         _guard_signals()
     # A virtual host's config includes the main server's preloads: each is loaded once.
@@ -95,13 +96,18 @@ def _preload(path: str, group: str, wsgi: dict, log, pid: int) -> None:
 
 
 class _Restricted:
-    """sys.stdin/sys.stdout under WSGIRestrictStdin/Stdout On: any use is an error."""
+    """sys.stdin/sys.stdout under WSGIRestrictStdin/Stdout On: any use by a WSGI script is
+    an error, as in mod_wsgi; the server's own code (the command line) still has the
+    stream."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, stream):
         self._name = name
+        self._stream = stream
 
     def __getattr__(self, attribute: str):
-        raise OSError(f"{self._name} access restricted by mod_wsgi")
+        if in_script.get():
+            raise OSError(f"{self._name} access restricted by mod_wsgi")
+        return getattr(self._stream, attribute)
 
 
 def _guard_signals() -> None:

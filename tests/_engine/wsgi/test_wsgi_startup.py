@@ -121,6 +121,12 @@ def test_restrict_stdout_makes_print_an_error(wsgi_site, clean_sys):
     assert "sys.stdout access restricted by mod_wsgi" in site.error_log
 
 
+def test_restrict_stdout_leaves_the_server_its_stdout(wsgi_site, clean_sys, capsys):
+    wsgi_site("WSGIRestrictStdout On")
+    print("the command line still prints")
+    assert capsys.readouterr().out == "the command line still prints\n"
+
+
 def test_restrict_stdin_makes_reading_it_an_error(wsgi_site, clean_sys):
     script = "import sys\ndef application(e, s):\n    sys.stdin.read()\n"
     site = wsgi_site(
