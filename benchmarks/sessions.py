@@ -9,7 +9,7 @@ in-process; the oracle (Apache 2.4 + mod_python 3.5, prefork, see shared/oracle)
 loopback. DBM is measured with ``dbm.dumb`` on both (the one format this Python and the
 oracle's share) and with the oracle's default format (``dbm.ndbm``) beside it. Redis is
 ours only, on a private ``redis-server`` when one is installed. Figures: median of the
-rounds, operations (load+save) per second.
+rounds (ours and the oracle's taking turns), operations (load+save) per second.
 """
 
 from __future__ import annotations
@@ -166,11 +166,14 @@ def stop_oracle(base: Path) -> None:
                    capture_output=True, timeout=60)  # fmt: skip
 
 
-def median_rate(measure, query: str, rounds: int) -> float | None:
-    rates = [measure(query) for _ in range(rounds)]
-    if any(rate is None for rate in rates):
-        return None
-    return statistics.median(rates)
+def median_rates(measures: list, query: str, rounds: int) -> list[float | None]:
+    """Median rate of each measure, the measures taking turns round by round (so a
+    machine busy for a while slows them alike)."""
+    rates: list[list[float | None]] = [[] for _ in measures]
+    for _ in range(rounds):
+        for index, measure in enumerate(measures):
+            rates[index].append(None if measure is None else measure(query))
+    return [None if None in found else statistics.median(found) for found in rates]
 
 
 def main() -> None:
@@ -204,12 +207,12 @@ def main() -> None:
         print(f"{'store':<13} {'ours':>10} {'mod_python':>12}")
         for store in STORES:
             query = f"store={store}&n={args.iterations}"
-            ours = None
+            ours_measure = theirs_measure = None
             if store != "redis" or redis:
-                ours = median_rate(lambda q: ours_rate(engine, q), query, args.rounds)
-            theirs = None
+                ours_measure = lambda q: ours_rate(engine, q)  # noqa: E731
             if oracle_port is not None and store != "redis":
-                theirs = median_rate(lambda q: oracle_rate(oracle_port, q), query, args.rounds)
+                theirs_measure = lambda q: oracle_rate(oracle_port, q)  # noqa: E731
+            ours, theirs = median_rates([ours_measure, theirs_measure], query, args.rounds)
             print(f"{store:<13} {format_rate(ours):>10} {format_rate(theirs):>12}")
     finally:
         if oracle_port is not None:
