@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from serving import child_environment
 
 from mod_python._engine.app import Engine
 
@@ -60,6 +61,7 @@ def run_workers(tmp_path: Path, conf: str, cookies: list[str]) -> list[dict]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env=child_environment(),
         )  # fmt: skip
         for _ in range(PROCESSES)
     ]
