@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-# Filter functions the sites below use (module ``myfilters`` in the document root).
-FILTERS = """
+# The oracle site's filters and handlers (tests/oracle/filters/site) and more of our own:
+# modules ``myfilters`` and ``h`` in each site's document root.
+SHARED = Path(__file__).parents[2] / "oracle" / "filters" / "site"
+FILTERS = (
+    (SHARED / "myfilters.py").read_text()
+    + """
 from mod_python import apache
-
-def outputfilter(filter):
-    s = filter.read()
-    while s:
-        filter.write(s.upper())
-        s = filter.read()
-    if s is None:
-        filter.close()
-
-def counting(filter):
-    calls = getattr(filter.req, "calls", 0) + 1
-    filter.req.calls = calls
-    sizes = []
-    s = filter.read()
-    while s:
-        sizes.append(len(s))
-        s = filter.read()
-    filter.write("[%d:%s:%s]" % (calls, sizes, s is None))
-    if s is None:
-        filter.close()
-
-def buffering(filter):
-    kept = getattr(filter.req, "kept", None)
-    if kept is None:
-        kept = filter.req.kept = []
-    s = filter.read()
-    while s:
-        kept.append(s)
-        s = filter.read()
-    if s is None:
-        filter.write(b"".join(kept).upper())
-        filter.close()
 
 def bracket(filter):
     s = filter.read()
@@ -70,12 +44,6 @@ def never_closes(filter):
     while s:
         filter.write(s.upper())
         s = filter.read()
-
-def passes_on(filter):
-    filter.pass_on()
-
-def broken(filter):
-    raise ValueError("filter broke")
 
 def sized(filter):
     s = filter.read(5)
@@ -127,50 +95,18 @@ def closes_twice(filter):
         filter.close()
         filter.req.log_error("closed twice: %r" % filter.closed)
 """
+)
 
-HANDLERS = """
+HANDLERS = (
+    (SHARED / "h.py").read_text()
+    + """
 from mod_python import apache
-
-def handler(req):
-    req.content_type = "text/plain"
-    return globals()[req.args or "flushed"](req)
-
-def flushed(req):
-    req.write("test ok")
-    return apache.OK
-
-def unflushed(req):
-    req.write("test ok", 0)
-    return apache.OK
-
-def three(req):
-    req.write("abc")
-    req.write("def", 0)
-    req.write("ghi")
-    return apache.OK
-
-def big_unflushed(req):
-    req.write("abc", 0)
-    req.write("def", 0)
-    req.write("x" * 20000, 0)
-    return apache.OK
 
 def text_lines(req):
     req.write("one\\ntwo\\nthree", 0)
     return apache.OK
 
-def add_configured(req):
-    req.add_output_filter("UPPER")
-    req.write("test ok")
-    return apache.OK
-
-def register_and_add(req):
-    req.register_output_filter("MYFILTER", "myfilters::outputfilter")
-    req.add_output_filter("MYFILTER")
-    req.write("test ok")
-    return apache.OK
-
-def register_attributes(req):
+def register_with_directory(req):
     req.register_output_filter("MYATTRS", "myfilters::attributes", "/some/dir")
     req.add_output_filter("MYATTRS")
     req.write("test ok")
@@ -184,14 +120,12 @@ def add_unknown(req):
 def not_found(req):
     return apache.HTTP_NOT_FOUND
 
-def show_notes(req):
-    req.write("x")
-    return apache.OK
 """
+)
 
 CONF = """
 <Directory "{docroot}">
-  PythonOutputFilter myfilters::outputfilter UPPER
+  PythonOutputFilter myfilters::upper UPPER
   PythonOutputFilter myfilters::counting COUNT
   PythonOutputFilter myfilters::buffering BUFFER
   PythonOutputFilter myfilters::bracket BRACKET
@@ -227,7 +161,7 @@ def test_filter_sees_the_handler_output_and_changes_it(make_site):
         <Directory "{docroot}">
           SetHandler mod_python
           PythonHandler h
-          PythonOutputFilter myfilters::outputfilter MP_TEST_FILTER
+          PythonOutputFilter myfilters::upper MP_TEST_FILTER
           AddOutputFilter MP_TEST_FILTER .py
         </Directory>
         """,
@@ -241,7 +175,7 @@ def test_file_without_the_extension_is_not_filtered(make_site):
     site = make_site(
         """
         <Directory "{docroot}">
-          PythonOutputFilter myfilters::outputfilter MP_TEST_FILTER
+          PythonOutputFilter myfilters::upper MP_TEST_FILTER
           AddOutputFilter MP_TEST_FILTER .txt
         </Directory>
         """,
@@ -260,7 +194,7 @@ def test_req_register_output_filter_then_add(site):
 
 
 def test_registered_filter_reports_the_generic_name_and_its_directory(site):
-    body = site.get("/h.py?register_attributes").text
+    body = site.get("/h.py?register_with_directory").text
     assert "name='mod_python' is_input=0 handler='myfilters::attributes'" in body
     assert "dir='/some/dir/'" in body
 
@@ -407,7 +341,7 @@ def test_static_file_goes_through_set_output_filter(make_site):
     site = make_site(
         """
         <Directory "{docroot}">
-          PythonOutputFilter myfilters::outputfilter UPPER
+          PythonOutputFilter myfilters::upper UPPER
           SetOutputFilter UPPER
         </Directory>
         """,
