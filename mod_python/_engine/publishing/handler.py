@@ -8,7 +8,6 @@ falls back to ``/dir/index.py`` with the name as the first object (``/dir/foo`` 
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Callable
@@ -24,13 +23,12 @@ from .traversal import resolve_object
 PUBLISHED_METHODS = ("GET", "POST", "HEAD")
 
 
-@functools.lru_cache(maxsize=1024)
 def page_candidates(
     filename: str, addhandler_exts: str, extension: str | None
 ) -> tuple[str, str, str]:
     """(the page file ``filename`` names, its module name, the directory's index.py).
 
-    Pure string work on the request's file name, cached: the files are looked at later.
+    Pure string work on the request's file name: the files are looked at later.
     """
     directory, module_name = os.path.split(filename)
     if not module_name:
@@ -47,6 +45,32 @@ def page_candidates(
         module_name,
         os.path.normpath(f"{directory}/index.py"),
     )
+
+
+# (file name, id of the merged config, extension) -> (that config, page_candidates(...));
+# the config is kept so its id cannot be reused while the entry lives. Cleared when full.
+_candidates_by_request: dict[tuple, tuple[object, tuple[str, str, str]]] = {}
+_CANDIDATES_KEPT = 1024
+
+
+def page_candidates_for(req) -> tuple[str, str, str]:
+    """``page_candidates`` for this request, computed once per file name and config."""
+    config = req._config
+    key = (req.filename, id(config), req.extension)
+    found = _candidates_by_request.get(key)
+    if found is not None and found[0] is config:
+        return found[1]
+    if len(_candidates_by_request) >= _CANDIDATES_KEPT:
+        _candidates_by_request.clear()
+    candidates = page_candidates(req.filename, req.get_addhandler_exts(), req.extension)
+    _candidates_by_request[key] = (config, candidates)
+    return candidates
+
+
+def _engine_stat(req, filename: str):
+    """The stat the engine's directory walk made of ``filename`` for this request, if any."""
+    known = req._finfo
+    return known._st if known is not None and known._fname == filename else None
 
 
 def object_path_of(req) -> str:
@@ -69,11 +93,9 @@ def handle(req, form_for: Callable[[Any], Any]) -> int:
     directives = req._config.directives if req._config is not None else {}
     debug = directives.get("PythonDebug", "0") not in ("0", "")
     autoreload = directives.get("PythonAutoReload", "1") != "0"
-    page_file, module_name, index_file = page_candidates(
-        req.filename, req.get_addhandler_exts(), req.extension
-    )
+    page_file, module_name, index_file = page_candidates_for(req)
     object_path = object_path_of(req)
-    module = page_cache.load(req, page_file, autoreload, debug)
+    module = page_cache.load(req, page_file, autoreload, debug, _engine_stat(req, page_file))
     if module is None:
         # No such page: the name is an object of the directory's index module.
         object_path = f"{module_name}/{object_path}" if object_path else module_name

@@ -37,12 +37,16 @@ class _Page:
         self.lock = threading.Lock()
 
 
-def _signature(filename: str) -> tuple[int, int, int] | None:
-    """What identifies this version of the file; None when it is not a regular file."""
-    try:
-        status = os.stat(filename)
-    except (FileNotFoundError, NotADirectoryError, ValueError):
-        return None
+def _signature(filename: str, status: os.stat_result | None = None) -> tuple[int, int, int] | None:
+    """What identifies this version of the file; None when it is not a regular file.
+
+    ``status``: a stat of the file made moments ago for this request (the engine's walk).
+    """
+    if status is None:
+        try:
+            status = os.stat(filename)
+        except (FileNotFoundError, NotADirectoryError, ValueError):
+            return None
     if not stat.S_ISREG(status.st_mode):
         return None  # a directory called page.py is no page
     return (status.st_mtime_ns, status.st_size, status.st_ino)
@@ -74,14 +78,18 @@ class PageCache:
                 table = self._tables.setdefault(interpreter, {})
         return table
 
-    def load(self, req, filename: str, autoreload: bool, debug: bool) -> ModuleType | None:
+    def load(
+        self, req, filename: str, autoreload: bool, debug: bool,
+        status: os.stat_result | None = None,
+    ) -> ModuleType | None:  # fmt: skip
         """The module for ``filename``, (re)executed first if the file changed; None if
-        there is no such file (with ``PythonAutoReload Off`` a loaded page stays)."""
+        there is no such file (with ``PythonAutoReload Off`` a loaded page stays).
+        ``status``: a fresh stat of the file, when the caller has one."""
         table = self._table()
         entry = table.get(filename)
         if entry is not None and entry.module is not None and not autoreload:
             return entry.module
-        signature = _signature(filename)
+        signature = _signature(filename, status)
         if signature is None:
             return None  # no entry either: names that are not files cost no memory
         if entry is None:
