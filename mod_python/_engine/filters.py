@@ -20,6 +20,7 @@ from .errors import report_error
 from .exceptions import SERVER_RETURN
 from .importer import apply_python_path, import_module, prepend_handler_directory, resolve_object
 from .interpreters import running_in
+from .output import ClientGone
 from .phases import interpreter_name
 
 
@@ -214,6 +215,8 @@ class Filter:
         self._outgoing.append(FLUSH)
         try:
             self._send()
+        except ClientGone:
+            raise  # the engine ends the request quietly
         except OSError:
             raise OSError("Flush failed.") from None
 
@@ -261,6 +264,8 @@ def dispatch(filter_object: Filter, req) -> None:
             target(filter_object)
             if not filter_object._closed:
                 filter_object.flush()
+        except ClientGone:
+            raise
         except SERVER_RETURN as returned:
             args = returned.args
             result = args[0] if args else None

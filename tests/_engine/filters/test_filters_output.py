@@ -366,3 +366,28 @@ def test_streamed_file_through_a_length_changing_filter_drops_the_file_length(ma
     assert response.header("Content-Length") is None
     assert response.body.replace(b"<", b"").replace(b">", b"") == b"a" * size
     assert response.body.startswith(b"<a")
+
+
+def test_internal_redirect_target_gets_its_own_filters(make_site):
+    site = make_site(
+        """
+        <Directory "{docroot}">
+          PythonOutputFilter myfilters::upper UPPER
+          AddHandler mod_python .py .int
+          PythonHandler redirect | .py
+          PythonHandler h | .int
+          AddOutputFilter UPPER .int
+        </Directory>
+        """,
+        files={
+            "myfilters.py": FILTERS,
+            "h.py": HANDLERS,
+            "redirect.py": "from mod_python import apache\n"
+            "def handler(req):\n"
+            "    req.internal_redirect('/target.int?unflushed')\n"
+            "    return apache.OK\n",
+            "target.int": "",
+        },
+    )
+    response = site.get("/start.py")
+    assert (response.status, response.body) == (200, b"TEST OK")

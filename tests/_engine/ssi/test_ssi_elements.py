@@ -361,3 +361,10 @@ def handler(req):
 '''},
     )  # fmt: skip
     assert site.get("/gen.py").text == "/gen.py"
+
+
+def test_head_of_a_page_runs_no_body(make_site):
+    site = make_site(CONF, files={"page.shtml": 'x<!--#echo var="DOCUMENT_NAME" -->'})
+    response = site.request("HEAD", "/page.shtml")
+    assert (response.status, response.body) == (200, b"")
+    assert response.header("Content-Type") == "text/html"
