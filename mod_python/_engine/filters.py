@@ -14,6 +14,7 @@ one, the last one from the request body itself.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 
 from .errors import report_error
@@ -405,8 +406,8 @@ def register_filter(req, name: str, handler: str, directory: str | None, is_inpu
     """``req.register_*_filter``: a Python filter this request may add by ``name``."""
     if not isinstance(name, str) or not isinstance(handler, str):
         raise TypeError("filter name and handler must be strings")
-    if directory is not None:
-        directory = directory.rstrip("/") + "/"
+    if directory is not None:  # canonical, with a trailing slash (as req.add_handler's)
+        directory = os.path.normpath(directory).rstrip("/") + "/"
     if req._registered_filters is None:
         req._registered_filters = {}
     req._registered_filters[(is_input, name.lower())] = (handler, directory)

@@ -107,7 +107,7 @@ def text_lines(req):
     return apache.OK
 
 def register_with_directory(req):
-    req.register_output_filter("MYATTRS", "myfilters::attributes", "/some/dir")
+    req.register_output_filter("MYATTRS", "myfilters::attributes", "/some/./dir")
     req.add_output_filter("MYATTRS")
     req.write("test ok")
     return apache.OK
