@@ -133,3 +133,21 @@ def test_directory_named_like_a_module_is_not_loaded(publisher_site):
     # mod_python only checks that pkg.py exists, then fails reading a directory (500).
     site = publisher_site({"index.py": INDEX_PAGE, "pkg.py/readme.txt": "a directory\n"})
     assert site.get("/pkg").status == 404
+
+
+def test_add_handler_under_set_handler_none_still_publishes(make_site):
+    # httpd's "SetHandler None" cancels the inherited SetHandler, not mod_mime's AddHandler.
+    conf = """
+    <Directory "{docroot}">
+        SetHandler mod_python
+        PythonHandler mod_python.publisher
+    </Directory>
+    <Directory "{docroot}/ext">
+        SetHandler None
+        AddHandler mod_python .py
+    </Directory>
+    """
+    site = make_site(conf, files={"ext/page.py": "def index(req):\n    return 'published'\n",
+                                  "ext/plain.txt": "static\n"})  # fmt: skip
+    assert site.get("/ext/page.py").body == b"published"
+    assert site.get("/ext/plain.txt").body == b"static\n"
