@@ -21,6 +21,7 @@ from .rendering import publish_object
 from .traversal import resolve_object
 
 PUBLISHED_METHODS = ("GET", "POST", "HEAD")
+_PUBLISHED_METHOD_LIST = list(PUBLISHED_METHODS)
 
 
 def page_candidates(
@@ -84,9 +85,9 @@ def object_path_of(req) -> str:
 
 def handle(req, form_for: Callable[[Any], Any]) -> int:
     """The publisher's content handler; ``form_for(req)`` builds the request's FieldStorage."""
+    # On every request: a later 405 or 501 (a form body of an unknown type) lists them.
+    req.allow_methods(_PUBLISHED_METHOD_LIST)
     if req.method not in PUBLISHED_METHODS:
-        # mod_python sets the allowed methods on every request; only a refusal shows them.
-        req.allow_methods(list(PUBLISHED_METHODS))
         raise SERVER_RETURN(HTTP_METHOD_NOT_ALLOWED)
 
     # The merged directives as req.get_config() shows them, read without building the table.

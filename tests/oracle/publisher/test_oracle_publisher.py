@@ -50,6 +50,8 @@ SAME = [
     "/pages.py/pair?first=1&second=2&third=3", "/pages.py/pair",
     "/pages.py/no_req?visitor=me", "/pages.py/kwargs?first=1&second=2",
     "/pages.py/repeated?item=1&item=2", "/pages.py/repeated?item=",
+    "/pages.py/hello?name=%3Cb%3E", "/pages.py/hello?name=caf%C3%A9", "/pages.py/hello?name=%ff",
+    "/pages.py/hello?name=a&name=b",
     # auth without credentials, and a Digest header where nothing asks for auth
     "/pages.py/obj/method", "/pages.py/guarded", "/authmod.py", "/denymod.py",
 ]  # fmt: skip
@@ -76,6 +78,32 @@ def test_other_methods_get_405(publisher_servers, method):
     )
     # httpd lists Allow in hash order: compared as sets.
     assert set(ours.header("Allow").split(",")) == set(oracle.header("Allow").split(","))
+
+
+def test_form_body_of_an_unknown_type_is_501_listing_the_published_methods(publisher_servers):
+    ours, oracle = publisher_servers.assert_same(
+        "POST", "/pages.py/index", {"Content-Type": "text/xml"}, b"<a/>", ignore_headers=("Allow",)
+    )
+    assert ours.status == 501
+    assert set(ours.header("Allow").split(",")) == set(oracle.header("Allow").split(","))
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/pages.py/index", b"x=1"), ("/pages.py/method", b"a=b"), ("/pages.py/VERSION", b"")],
+)
+def test_post_is_answered_the_same(publisher_servers, path, body):
+    publisher_servers.assert_same("POST", path, URLENCODED, body)
+
+
+def test_post_without_a_length_is_411(publisher_servers):
+    ours, _ = publisher_servers.assert_same("POST", "/pages.py/pair?first=1", URLENCODED)
+    assert ours.status == 411
+
+
+@pytest.mark.parametrize("path", ["/pages.py/html", "/pages.py/raises"])
+def test_head_of_other_results_is_answered_the_same(publisher_servers, path):
+    publisher_servers.assert_same("HEAD", path)
 
 
 def test_digest_header_without_auth_objects_is_ignored(publisher_servers):
