@@ -193,3 +193,9 @@ def test_generator_is_sent_chunked_over_a_real_socket(site, live_server):
         assert response.read() == b"0123456789"
     finally:
         connection.close()
+
+
+def test_long_bytes_stream_starting_with_a_doctype_is_html(publisher_site):
+    page = "def index(req):\n    yield b'<!DOCTYPE html>' + b' ' * 500\n    yield b'<p>x</p>'\n"
+    site = publisher_site({"page.py": page})
+    assert site.get("/page.py").header("Content-Type") == "text/html"

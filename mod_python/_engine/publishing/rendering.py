@@ -7,8 +7,8 @@ writes ``str(result)`` whatever it is:
 
 * bytes are written as they are (the port writes ``b'...'``);
 * generators, other iterators and dict views are streamed item by item, each item flushed
-  (the port writes ``<generator object ...>``; mod_python 3.1's iteration was meant to come
-  back). Lists, tuples, sets and dicts are still written with ``str()``, as the port does.
+  (the port writes ``<generator object ...>``; mod_python 3.2 took iteration out meaning to
+  bring it back). Lists, tuples, sets and dicts are still written with ``str()``, as the port does.
 """
 
 from __future__ import annotations
@@ -48,8 +48,13 @@ def _as_text(value: Any) -> str | bytes:
     return str(value)
 
 
-def _tail_text(data: str | bytes) -> str:
-    return data if isinstance(data, str) else data[-200:].decode("latin-1")
+def _text_view(data: str | bytes) -> str:
+    """Text to guess the type from: bytes as Latin-1, their head and tail when long."""
+    if isinstance(data, str):
+        return data
+    if len(data) > 400:
+        data = data[:200] + data[-200:]
+    return data.decode("latin-1")
 
 
 def _is_stream(obj: Any) -> bool:
@@ -65,7 +70,7 @@ def _write_stream(req, items: Any) -> bool:
         if not data:
             continue
         if not wrote:
-            guess_content_type(req, _tail_text(data), streamed=True)
+            guess_content_type(req, _text_view(data), streamed=True)
             wrote = True
         req.write(data)
     return wrote
@@ -93,7 +98,7 @@ def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
         return _write_stream(req, obj)
     else:
         data = _as_text(obj)
-    guess_content_type(req, _tail_text(data))
+    guess_content_type(req, _text_view(data))
     # Not flushed: a body complete before the handler returns goes out with a
     # Content-Length, and HEAD output is dropped by the writer, not here.
     req.write(data, 0)
