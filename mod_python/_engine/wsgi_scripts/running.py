@@ -108,13 +108,21 @@ def run_application(req, application, environ: dict, start_response, started=Non
     enforced as mod_wsgi does: byte strings only, and nothing written before the status.
     """
     response = None
+    allowed = None  # mod_wsgi: bytes past the declared Content-Length are not sent
     try:
         response = application(environ, start_response)
         for chunk in response:
             if started is not None:
                 _check_chunk(chunk, started)
+                if allowed is None:
+                    allowed = _declared_length(req)
+                if allowed >= 0:
+                    chunk = chunk[:allowed]
+                    allowed -= len(chunk)
             if chunk:
                 req.write(chunk)
+            if allowed == 0:
+                break
         if started is not None and not started():
             raise RuntimeError("response has not been started")
     finally:
@@ -123,6 +131,15 @@ def run_application(req, application, environ: dict, start_response, started=Non
             close = getattr(response, "close", None)
             if close is not None:
                 close()
+
+
+def _declared_length(req) -> int:
+    """The application's Content-Length, or -1 when it declared none (or nonsense)."""
+    value = req.headers_out.get("Content-Length")
+    try:
+        return int(value) if value is not None else -1
+    except ValueError:
+        return -1
 
 
 def _check_chunk(chunk, started) -> None:

@@ -494,3 +494,13 @@ def test_over_a_socket_a_chunked_upload_and_a_streamed_answer(wsgi_site, live_se
         assert response.getheader("Transfer-Encoding") == "chunked"
     finally:
         connection.close()
+
+
+def test_bytes_past_the_declared_content_length_are_not_sent(wsgi_site):
+    script = """
+    def application(environ, start_response):
+        start_response("200 OK", [("Content-Length", "3")])
+        return [b"12345", b"678"]
+    """
+    response = alias_site(wsgi_site, script).get("/app")
+    assert (response.status, response.body, response.header("Content-Length")) == (200, b"123", "3")

@@ -37,7 +37,8 @@ def test_script_errors(mod_wsgi_servers, path):
 
 @pytest.mark.parametrize(
     "path",
-    ["/responses", "/responses/created", "/responses/length", "/responses/notfound",
+    ["/responses", "/responses/created", "/responses/length", "/responses/toolong",
+     "/responses/notfound",
      "/responses/custom", "/responses/excinfo", "/responses/empty"],
 )  # fmt: skip
 def test_responses(mod_wsgi_servers, path):

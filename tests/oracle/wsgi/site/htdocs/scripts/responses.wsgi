@@ -11,6 +11,9 @@ def application(environ, start_response):
     if path == "/length":
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
         return [b"hello"]
+    if path == "/toolong":
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "3")])
+        return [b"12345", b"678"]
     if path == "/notfound":
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"the application's own 404"]
