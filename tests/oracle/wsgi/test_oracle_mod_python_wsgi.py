@@ -24,7 +24,9 @@ def test_environ(mod_python_wsgi_servers, path):
     mod_python_wsgi_servers.assert_same("GET", f"{path}?{KEYS}")
 
 
-@pytest.mark.parametrize("path", ["/streamed", "/sized", "/failing", "/missing"])
+@pytest.mark.parametrize(
+    "path", ["/streamed", "/sized", "/failing", "/missing", "/excinfo", "/generator"]
+)
 def test_responses(mod_python_wsgi_servers, path):
     mod_python_wsgi_servers.assert_same("GET", path)
 

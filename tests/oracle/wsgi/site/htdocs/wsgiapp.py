@@ -28,3 +28,19 @@ def posted(environ, start_response):
 
 def failing(environ, start_response):
     raise RuntimeError("the WSGI application failed")
+
+
+def excinfo(environ, start_response):
+    import sys
+
+    try:
+        raise KeyError("from the application")
+    except KeyError:
+        start_response("500 Oops", [("Content-Type", "text/plain")], sys.exc_info())
+    return [b"never sent: mod_python re-raises exc_info"]
+
+
+def generator(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    for number in range(3):
+        yield str(number).encode()
