@@ -151,3 +151,35 @@ def test_add_handler_under_set_handler_none_still_publishes(make_site):
                                   "ext/plain.txt": "static\n"})  # fmt: skip
     assert site.get("/ext/page.py").body == b"published"
     assert site.get("/ext/plain.txt").body == b"static\n"
+
+
+def test_publisher_in_a_location_has_no_file_and_says_so(make_site):
+    # A handler in <Location> skips the file mapping (mod_python's shortcut), so there is no
+    # req.filename: mod_python fails with a TypeError (500); we log why.
+    conf = """
+    <Location /app>
+        SetHandler mod_python
+        PythonHandler mod_python.publisher
+    </Location>
+    """
+    site = make_site(conf, files={"app/shop.py": "def item(req):\n    return 'item'\n"})
+    response = site.get("/app/shop.py/item")
+    assert response.status == 500
+    assert b"Traceback" not in response.body
+    assert "declare the publisher in <Directory> or <Files>, not <Location>" in site.error_log
+
+
+def test_publisher_behind_an_alias(make_site, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "index.py").write_text("def index(req):\n    return 'aliased index'\n")
+    conf = f"""
+    Alias /pages "{pages}"
+    <Directory "{pages}">
+        SetHandler mod_python
+        PythonHandler mod_python.publisher
+    </Directory>
+    """
+    site = make_site(conf)
+    assert site.get("/pages/").body == b"aliased index"
+    assert site.get("/pages/index").body == b"aliased index"

@@ -13,7 +13,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..constants import HTTP_METHOD_NOT_ALLOWED, HTTP_NOT_FOUND, OK
+from ..constants import (
+    APLOG_ERR,
+    HTTP_INTERNAL_SERVER_ERROR,
+    HTTP_METHOD_NOT_ALLOWED,
+    HTTP_NOT_FOUND,
+    OK,
+)
 from ..exceptions import SERVER_RETURN
 from .auth import process_auth
 from .pages import page_cache
@@ -89,6 +95,16 @@ def handle(req, form_for: Callable[[Any], Any]) -> int:
     req.allow_methods(_PUBLISHED_METHOD_LIST)
     if req.method not in PUBLISHED_METHODS:
         raise SERVER_RETURN(HTTP_METHOD_NOT_ALLOWED)
+
+    if not req.filename:
+        # A Python handler declared in <Location> makes mod_python skip the file mapping:
+        # there is no file to publish (mod_python fails on os.path.split(None), a 500).
+        req.log_error(
+            "mod_python.publisher: the request has no file name; declare the publisher in "
+            "<Directory> or <Files>, not <Location>",
+            APLOG_ERR,
+        )
+        raise SERVER_RETURN(HTTP_INTERNAL_SERVER_ERROR)
 
     # The merged directives as req.get_config() shows them, read without building the table.
     directives = req._config.directives if req._config is not None else {}
