@@ -8,14 +8,20 @@ removed when they cannot be trusted.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import itertools
 import os
+import threading
 import time
 
 from ..constants import APLOG_ERR
 from .running import ErrorStream, FileWrapper, RequestInput, serving_flags
 
 MOD_WSGI_VERSION = (4, 9, 4)
+_request_counts = itertools.count()
+_thread_numbers = itertools.count()
+_this_thread = threading.local()
 APACHE_VERSION = (2, 4, 0)
 
 # The proxy headers mod_wsgi knows, by what they carry. Once one header of a kind is
@@ -108,10 +114,25 @@ def script_environ(req, settings: dict, *, group: str, process_group: str, calla
         "mod_wsgi.ignore_activity": "0",
         "mod_wsgi.request_start": str(int(req.request_time * 1_000_000)),
         "mod_wsgi.script_start": now,
+        "mod_wsgi.request_id": base64.b64encode(os.urandom(8), b"@-").decode()[:11],
+        **_request_counters(),
     })  # fmt: skip
     if script_file:
         env["SCRIPT_FILENAME"] = script_file
     return env
+
+
+def _request_counters() -> dict:
+    """mod_wsgi's thread number and request counts: of this thread, of the process."""
+    if not hasattr(_this_thread, "number"):
+        _this_thread.number, _this_thread.requests = next(_thread_numbers), 0
+    else:
+        _this_thread.requests += 1
+    return {
+        "mod_wsgi.thread_id": _this_thread.number,
+        "mod_wsgi.thread_requests": _this_thread.requests,
+        "mod_wsgi.total_requests": next(_request_counts),
+    }
 
 
 def _scheme(env: dict) -> str:

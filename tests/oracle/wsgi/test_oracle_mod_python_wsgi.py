@@ -50,3 +50,13 @@ def test_authorization_reaches_the_application(mod_python_wsgi_servers):
 
 def test_a_base_uri_that_does_not_match_declines(mod_python_wsgi_servers):
     mod_python_wsgi_servers.assert_same("GET", "/based/elsewhere")
+
+
+def test_the_environ_has_the_same_keys_but_three(mod_python_wsgi_servers):
+    """PEP 3333's wsgi.run_once and wsgi.file_wrapper are ours only; mod_python's has
+    SCRIPT_FILENAME = None under a <Location> (httpd adds r->filename, NULL there), which
+    we leave out: an environ value must be a string."""
+    ours, oracle = mod_python_wsgi_servers.exchange("GET", "/keys/x")
+    added = {"wsgi.run_once", "wsgi.file_wrapper"}
+    expected = set(oracle.body.decode().split("\n")) - {"SCRIPT_FILENAME"}
+    assert set(ours.body.decode().split("\n")) - added == expected

@@ -104,3 +104,8 @@ def test_access_script(mod_wsgi_servers, answer):
 def test_chunked_request_body_needs_wsgi_chunked_request(mod_wsgi_servers):
     mod_wsgi_servers.assert_same("POST", "/responses/post", body=b"3\r\nabc\r\n0\r\n\r\n",
                                  headers={"Transfer-Encoding": "chunked"})  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["/keys", "/keys/with/path/info?and=query"])
+def test_the_environ_has_the_same_keys(mod_wsgi_servers, path):
+    mod_wsgi_servers.assert_same("GET", path, headers={"Authorization": "Basic eDp5"})

@@ -44,3 +44,8 @@ def generator(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     for number in range(3):
         yield str(number).encode()
+
+
+def keys(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return ["\n".join(sorted(environ)).encode()]

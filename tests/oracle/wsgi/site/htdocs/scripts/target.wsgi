@@ -9,3 +9,8 @@ def application(environ, start_response):
 def other(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"the other callable"]
+
+
+def keys(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return ["\n".join(sorted(environ)).encode()]
