@@ -191,3 +191,13 @@ def test_flask_redirects_inside_the_mount(flask_site):
 def test_flask_error_pages_keep_their_status(flask_site):
     response = flask_site.get("/shop/nowhere")
     assert (response.status, response.text) == (404, "no such page")
+
+
+def test_the_proxy_header_never_reaches_the_application(make_site):
+    app = """
+def application(environ, start_response):
+    start_response("200 OK", [])
+    return [repr(environ.get("HTTP_PROXY")).encode()]
+"""
+    site = make_site(handler_conf(option="proxyapp"), files={"proxyapp.py": app})
+    assert site.get("/x", headers={"Proxy": "http://evil.example:8080"}).body == b"None"
