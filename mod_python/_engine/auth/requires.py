@@ -22,7 +22,7 @@ Every node evaluates to one of Apache's five results (``AuthzResult``):
 Apache runs the tree twice, which ``authorize_before_authentication`` and
 ``authorize_after_authentication`` reproduce; see their docstrings for the status rules.
 Supported providers: ``all``, ``valid-user``, ``user``, ``group``, ``ip``, ``local``,
-``env``, ``method``. ``host``, ``forward-dns``, ``expr``, ``file-owner``, ``file-group``
+``env``, ``method``, and mod_wsgi's ``wsgi-group`` (WSGIAuthGroupScript). ``host``, ``forward-dns``, ``expr``, ``file-owner``, ``file-group``
 and the dbm/dbd/ldap providers are recognised but not supported (``UnsupportedRequire``).
 """
 
