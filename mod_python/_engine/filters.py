@@ -97,7 +97,6 @@ class PythonFilter:
         if self.transparent:
             return chain.get_from(index + 1, readbytes)
         filter_object = Filter(self, chain, index, self.leftover, readbytes)
-        filter_object._outgoing = []
         self.leftover = deque()
         dispatch(filter_object, chain.req)
         self.leftover = filter_object._incoming
