@@ -21,6 +21,9 @@ from .table import NOT_LATIN1
 
 C_SEPARATORS = "&;"
 
+# Byte membership by value: ``37 in data`` is a memchr, ``b"%" in data`` ten times slower.
+_PERCENT = ord("%")
+
 # "%xx" -> byte, for every spelling of two hex digits (what apr_isxdigit accepts).
 _HEX_TO_BYTE = {
     (high + low).encode(): bytes([int(high + low, 16)])
@@ -36,7 +39,7 @@ def unescape_url(raw: bytes) -> bytes:
     ``%`` in place and scanning resumes at the next character; the C string ends at
     the first decoded NUL.
     """
-    if b"%" not in raw:
+    if _PERCENT not in raw:
         return raw
     pieces = raw.split(b"%")
     decoded = [pieces[0]]
@@ -49,8 +52,7 @@ def unescape_url(raw: bytes) -> bytes:
             decoded.append(byte)
             decoded.append(piece[2:])
     result = b"".join(decoded)
-    nul = result.find(b"\0")
-    return result if nul < 0 else result[:nul]
+    return result if 0 not in result else result[: result.index(0)]
 
 
 def _query_bytes(qs: object) -> bytes:
@@ -89,9 +91,8 @@ def _non_blank_pairs(separators: str):
 
 
 def _raw_pairs(qs: bytes, keep_blank_values: object, separators: str) -> list[tuple[bytes, bytes]]:
-    nul = qs.find(b"\0")
-    if nul >= 0:  # the C code works on a NUL-terminated copy
-        qs = qs[:nul]
+    if 0 in qs:  # the C code works on a NUL-terminated copy
+        qs = qs[: qs.index(0)]
     qs = qs.replace(b"+", b" ")
     if keep_blank_values:
         pairs = []
@@ -101,11 +102,11 @@ def _raw_pairs(qs: bytes, keep_blank_values: object, separators: str) -> list[tu
                 pairs.append((key, value))
     else:  # the common case, done by the regex engine in one pass
         pairs = _non_blank_pairs(separators)(qs)
-    if b"%" in qs:
+    if _PERCENT in qs:
         pairs = [
             (
-                unescape_url(key) if b"%" in key else key,
-                unescape_url(value) if b"%" in value else value,
+                unescape_url(key) if _PERCENT in key else key,
+                unescape_url(value) if _PERCENT in value else value,
             )
             for key, value in pairs
         ]
