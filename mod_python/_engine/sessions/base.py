@@ -176,13 +176,19 @@ class BaseSession(dict):
         """The lock table this store's sessions use (fcntl locks unless overridden)."""
         return file_locks()
 
+    def _lock_table(self) -> SessionLocks:
+        table = self.__dict__.get("_locks")
+        if table is None:
+            table = self._locks = self.session_locks()
+        return table
+
     def lock(self) -> None:
         """Take the session's lock for this request (again, if it holds it already)."""
         if not self._lock:
             return
         owner = request_chain_root(self._req)
         try:
-            self.session_locks().acquire(self._sid, owner, self._lock_timeout)
+            self._lock_table().acquire(self._sid, owner, self._lock_timeout)
         except SessionLockTimeout as error:
             self._req.log_error(f"Session: {error}", APLOG_ERR)
             raise SERVER_RETURN(HTTP_SERVICE_UNAVAILABLE) from None
@@ -195,12 +201,12 @@ class BaseSession(dict):
         """Give back one take of the lock; the request's last one lets others in."""
         if self._lock and self._locked:
             self._locked -= 1
-            self.session_locks().release(self._sid, request_chain_root(self._req))
+            self._lock_table().release(self._sid, request_chain_root(self._req))
 
     def _release_all(self) -> None:
         if self._lock and self._locked:
             count, self._locked = self._locked, 0
-            self.session_locks().release(self._sid, request_chain_root(self._req), count)
+            self._lock_table().release(self._sid, request_chain_root(self._req), count)
 
     def __del__(self) -> None:
         try:

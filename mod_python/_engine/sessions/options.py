@@ -39,11 +39,15 @@ REDIS_KEY_PREFIX = ("mod_python.redis_session.key_prefix",)
 REDIS_LOCK_EXPIRY = ("mod_python.redis_session.lock_expiry",)
 
 
+_ABSENT = object()
+
+
 def option(options: Mapping[str, Any], names: tuple[str, ...], default: Any = None) -> Any:
     """The value of the first of ``names`` present in ``options``, else ``default``."""
     for name in names:
-        if name in options:
-            return options[name]
+        value = options.get(name, _ABSENT)
+        if value is not _ABSENT:
+            return value
     return default
 
 
