@@ -90,7 +90,8 @@ def _non_blank_pairs(separators: str):
     return re.compile(b"([^" + chars + b"=]*)=([^" + chars + b"]+)").findall
 
 
-def _raw_pairs(qs: bytes, keep_blank_values: object, separators: str) -> list[tuple[bytes, bytes]]:
+def byte_pairs(qs: bytes, keep_blank_values: object, separators: str) -> list[tuple[bytes, bytes]]:
+    """:func:`parse_qsl` for ``bytes`` input, without its argument checks (a form body)."""
     if 0 in qs:  # the C code works on a NUL-terminated copy
         qs = qs[: qs.index(0)]
     qs = qs.replace(b"+", b" ")
@@ -131,7 +132,7 @@ def parse_qsl(
     ``strict_parsing`` is accepted and ignored, as in mod_python.
     """
     text = isinstance(qs, str)
-    pairs = _raw_pairs(_query_bytes(qs), keep_blank_values, separators)
+    pairs = byte_pairs(_query_bytes(qs), keep_blank_values, separators)
     if text:
         return [(_as_text(key), _as_text(value)) for key, value in pairs]
     return pairs

@@ -20,10 +20,10 @@ from io import BytesIO
 
 from ..constants import APLOG_ERR, HTTP_BAD_REQUEST, HTTP_LENGTH_REQUIRED, HTTP_NOT_IMPLEMENTED
 from ..exceptions import SERVER_RETURN
-from ..querystring import parse_qsl
+from ..querystring import byte_pairs, parse_qsl
 from ..table import table
 from .errors import FormError, malformed, too_large
-from .fields import Field, FieldList, TextField, string_field
+from .fields import Field, FieldList, StringField, TextField, string_field
 from .headers import split_header, text_parameters
 from .limits import FormLimits
 from .multipart import DATA, END, PART, MultipartParser
@@ -34,12 +34,17 @@ READ_BLOCK_SIZE = 65368
 _BODY_FIELDS = "_mod_python_form_body_fields"  # where a parsed body is kept on the request
 
 
+_DEFAULT_LIMITS = FormLimits()
+
+
 def limits_for(req) -> FormLimits:
     """The limits in force for ``req``: its PythonOptions and its ``LimitRequestBody``."""
     get_options = getattr(req, "get_options", None)
     options = get_options() if get_options is not None else None
-    config = getattr(req, "_config", None)
-    return FormLimits.from_options(options, getattr(config, "limit_request_body", None))
+    limit_request_body = getattr(getattr(req, "_config", None), "limit_request_body", None)
+    if not options and not limit_request_body:
+        return _DEFAULT_LIMITS
+    return FormLimits.from_options(options, limit_request_body)
 
 
 def query_fields(query: str | bytes, keep_blank_values, limits: FormLimits) -> list:
@@ -299,13 +304,21 @@ class _BodyReader:
                     raise too_large(f"an urlencoded body exceeds {limit} bytes in memory")
             body = b"".join(chunks)
         limits = self.limits
-        pairs = parse_qsl(body, self.keep_blank_values, 0, limits.query_separators)
+        pairs = byte_pairs(body, self.keep_blank_values, limits.query_separators)
         if limits.max_fields and len(pairs) > limits.max_fields:
             raise too_large(f"the form has {len(pairs)} fields, more than {limits.max_fields}")
         if limits.str_fields:
             charset = _charset(ctype.encode("latin-1", "replace"))
             return [_text_field(key, value, True, charset) for key, value in pairs]
-        return [string_field(key, value) for key, value in pairs]
+        # string_field inlined: this loop runs for every field of every form.
+        fields = []
+        append, make = fields.append, bytes.__new__
+        for key, value in pairs:
+            field = make(StringField, value)
+            field.value = value
+            field.name = key
+            append(field)
+        return fields
 
     # ---- multipart ----------------------------------------------------------------------
 
