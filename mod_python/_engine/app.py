@@ -49,6 +49,7 @@ from .error_pages import KEEPS_LOCATION, error_page
 from .errors import report_error
 from .exceptions import SERVER_RETURN
 from .filters import insert_configured_filters
+from .finfo import finfo
 from .global_locks import configure_global_locks
 from .header_actions import apply_request_actions
 from .importer import apply_python_path, import_module, resolve_object
@@ -168,13 +169,17 @@ class Engine:
     # ---- WSGI ---------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
-        vhost = self.settings.select_vhost(
-            environ.get("HTTP_HOST"), environ.get("SERVER_PORT"), environ.get("SERVER_ADDR")
-        )
+        settings = self.settings
+        vhost = settings
+        if settings.vhosts:
+            vhost = settings.select_vhost(
+                environ.get("HTTP_HOST"), environ.get("SERVER_PORT"), environ.get("SERVER_ADDR")
+            )
         writer = ResponseWriter(
             start_response, environ.get("REQUEST_METHOD") == "HEAD", self.server_software
         )
-        conn = connection(environ, self._servers[id(self.settings)], self.error_log_for(vhost))
+        log = self._logs.get(id(vhost)) or self.error_log_for(vhost)
+        conn = connection(environ, self.main_server, log)
         req = Request(self, environ, writer, vhost, conn)
         writer.active = req
         try:
@@ -193,8 +198,16 @@ class Engine:
             final._response_done()
             if self._access_log is not None:
                 self._access_log.log(record_from_request(final), req._vhost)
-            self._log_phase(final)
-            self._cleanups(req)
+            config = final._config or final._vhost.config
+            if "PythonLogHandler" in config.handler_phases or final._dynamic_handlers:
+                self._log_phase(final)
+            if (
+                req._next is not None
+                or req._cleanups
+                or req._dynamic_handlers
+                or "PythonCleanupHandler" in config.handler_phases
+            ):
+                self._cleanups(req)
         return writer.finish()
 
     # ---- the request cycle ----------------------------------------------------------------
@@ -205,9 +218,11 @@ class Engine:
             self._die(req, status)
             return
         config = req._vhost.config
-        status = self.phases.run(req, "PythonInitHandler", config)
-        if status in (OK, DECLINED):
-            status = self.phases.run(req, "PythonPostReadRequestHandler", config)
+        status = DECLINED
+        if config.handler_phases or req._dynamic_handlers:
+            status = self.phases.run(req, "PythonInitHandler", config)
+            if status in (OK, DECLINED):
+                status = self.phases.run(req, "PythonPostReadRequestHandler", config)
         if status == DONE:
             return
         if status not in (OK, DECLINED):
@@ -237,8 +252,9 @@ class Engine:
         return status
 
     def _run_until_content(self, req: Request, subrequest: bool = False) -> int:
+        # A phase without handlers is skipped here at the cost of a set lookup (DESIGN 3).
         phases = self.phases
-        uri = req.uri
+        uri = req._uri
         if not uri.startswith("/"):
             return HTTP_BAD_REQUEST
         normalized = _normalize_uri(uri)
@@ -249,27 +265,30 @@ class Engine:
         status = DECLINED
         if vhost.alias_rules:  # mod_alias translates ahead of PythonTransHandler
             status = translate_alias(req, vhost.alias_rules)
-        if status == DECLINED:
+        if status == DECLINED and (
+            "PythonTransHandler" in vhost.config.handler_phases or req._dynamic_handlers
+        ):
             status = phases.run(req, "PythonTransHandler", vhost.config)
         skip_directories = False
         if status == DECLINED:
-            if vhost.location_handlers_skip_storage(req.uri):
+            if vhost._locations_with_handlers and vhost.location_handlers_skip_storage(req._uri):
                 # mod_python's shortcut: a handler in <Location> skips filesystem mapping.
                 skip_directories = True
             else:
-                req._filename = vhost.document_root.rstrip("/") + req.uri
+                req._filename = vhost.document_root.rstrip("/") + req._uri
         elif status != OK:
             return status
-        if not skip_directories and req.filename:
+        if not skip_directories and req._filename:
             _map_to_storage(req)
-            req._canonical_filename = req.filename
+            req._canonical_filename = req._filename
         try:
-            config = vhost.config_for(_walked_path(req), req.uri, skip_directories)
+            config = vhost.config_for(_walked_path(req), req._uri, skip_directories)
         except HtaccessError as error:
             req.log_error(str(error), APLOG_ALERT)
             return HTTP_INTERNAL_SERVER_ERROR
         req._set_config(config)
-        if req.filename and not skip_directories and _symlink_refused(req, config):
+        handler_phases = config.handler_phases
+        if req._filename and not skip_directories and _symlink_refused(req, config):
             req.log_error(
                 f"AH00037: Symbolic link not allowed or link target not accessible: {req.filename}"
             )
@@ -281,14 +300,19 @@ class Engine:
             status = phases.run(req, "PythonInitHandler", config)
             if status not in (OK, DECLINED):
                 return status
-        if not subrequest:  # httpd runs header parsers for main requests only
+        # httpd runs header parsers for main requests only.
+        if not subrequest and (
+            "PythonHeaderParserHandler" in handler_phases or req._dynamic_handlers
+        ):
             status = phases.run(req, "PythonHeaderParserHandler", config)
             if status not in (OK, DECLINED):
                 return status
         status = check_access(phases, req, config, self._auth_basic_loaded)
         if status != OK:
             return status
-        status = phases.run(req, "PythonTypeHandler", config)
+        status = DECLINED
+        if "PythonTypeHandler" in handler_phases or req._dynamic_handlers:
+            status = phases.run(req, "PythonTypeHandler", config)
         if status == DECLINED:
             self._mime_type_check(req, config)
         elif status != OK:
@@ -307,21 +331,23 @@ class Engine:
                 return status
         if config.set_env:
             _apply_set_env(req.subprocess_env, config.set_env)
-        status = phases.run(req, "PythonFixupHandler", config)
-        if status not in (OK, DECLINED):
-            return status
+        if "PythonFixupHandler" in handler_phases or req._dynamic_handlers:
+            status = phases.run(req, "PythonFixupHandler", config)
+            if status not in (OK, DECLINED):
+                return status
         if config.request_header_actions:
             apply_request_actions(req, config.request_header_actions)
         return self._directory_fixup(req, config)
 
     def _mime_type_check(self, req: Request, config) -> None:
         """mod_mime: content type and handler from every extension of the file name."""
-        if not req.filename:
+        filename = req._filename
+        if not filename:
             return
         if req.finfo.filetype == 2:  # APR_DIR
             req._content_type = DIR_MAGIC_TYPE  # set by mod_mime, not by Python code
             return
-        suffix = req.filename.rpartition("/")[2].partition(".")[2].lower()
+        suffix = filename.rpartition("/")[2].partition(".")[2].lower()
         if not suffix:
             return
         cache = config.mime_cache
@@ -345,7 +371,7 @@ class Engine:
         """mod_dir, whatever handler is set (DirectoryCheckHandler Off): a directory URL
         without "/" is redirected; with one, the first DirectoryIndex file that exists
         takes the request over (httpd's fast internal redirect: no new request object)."""
-        if req.filename is None or req.finfo.filetype != 2 or req.path_info:
+        if req._filename is None or req.finfo.filetype != 2 or req._path_info:
             return OK
         if not req.uri.endswith("/"):
             if config.directory_slash is False:
@@ -541,7 +567,7 @@ def _end_all_output(req: Request) -> None:
 
 def _walked_path(req: Request) -> str | None:
     """What the directory walk covers: a directory's own <Directory> applies to it."""
-    filename = req.filename
+    filename = req._filename
     if filename and not filename.endswith("/") and req.finfo.filetype == APR_DIR:
         return filename + "/"
     return filename
@@ -618,9 +644,7 @@ def _normalize_uri(uri: str) -> str | None:
 
 def _map_to_storage(req: Request) -> None:
     """Directory walk: the longest existing prefix of the file name; the rest is path_info."""
-    from .finfo import finfo
-
-    filename = req.filename
+    filename = req._filename
     info = finfo.of(filename)
     if info.filetype != 0:
         req._finfo = info

@@ -90,7 +90,8 @@ class PhaseRunner:
         self.engine = engine
 
     def has_handlers(self, req, phase: str, config) -> bool:
-        return bool(req._dynamic_handlers.get(phase)) or phase in config.handler_phases
+        dynamic = req._dynamic_handlers
+        return phase in config.handler_phases or bool(dynamic and dynamic.get(phase))
 
     def run(self, req, phase: str, config) -> int:
         """Run ``phase``'s handler list; DECLINED at once when there is none (SPEC 2.1)."""
@@ -110,7 +111,7 @@ class PhaseRunner:
                     extension = ext
         if entries is None:
             entries = handlers.get(phase)
-        dynamic = req._dynamic_handlers.pop(phase, None)
+        dynamic = dynamic_by_phase.pop(phase, None) if dynamic_by_phase else None
         if entries is None and not dynamic:
             return DECLINED
         running = list(entries) if entries else []
@@ -209,4 +210,6 @@ class PhaseRunner:
         if req._phase == phase and req._hlist is not None:
             req._hlist._append(entry, directory)
         else:
+            if req._dynamic_handlers is None:
+                req._dynamic_handlers = {}
             req._dynamic_handlers.setdefault(phase, []).append((entry, directory))

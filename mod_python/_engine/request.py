@@ -12,6 +12,7 @@ import operator
 import os
 import time
 from email.utils import formatdate, parsedate_to_datetime
+from operator import attrgetter
 from urllib.parse import quote
 
 from . import filters
@@ -68,31 +69,24 @@ def _apache_string(value, none_ok: bool = False) -> str | None:
     raise TypeError("not an ISO-8859-1 string")
 
 
-class _StringField:
-    """A writable ``char *`` member of request_rec; stored in ``_<name>``."""
+def _string_field(slot: str, none_ok: bool = False) -> property:
+    """A writable ``char *`` member of request_rec stored in ``slot``. Reading goes through
+    a C-level getter (no Python frame: handlers and the engine read these constantly);
+    writing checks the value as Apache would."""
 
-    __slots__ = ("slot", "none_ok")
+    def set_value(obj, value) -> None:
+        setattr(obj, slot, _apache_string(value, none_ok))
 
-    def __init__(self, none_ok: bool = False):
-        self.none_ok = none_ok
-
-    def __set_name__(self, owner, name: str) -> None:
-        self.slot = "_" + name
-
-    def __get__(self, obj, owner=None):
-        return self if obj is None else getattr(obj, self.slot)
-
-    def __set__(self, obj, value) -> None:
-        setattr(obj, self.slot, _apache_string(value, self.none_ok))
+    return property(attrgetter(slot), set_value)
 
 
-class _IntField(_StringField):
+def _int_field(slot: str) -> property:
     """A writable ``int`` member of request_rec: anything ``operator.index`` accepts."""
 
-    __slots__ = ()
+    def set_value(obj, value) -> None:
+        setattr(obj, slot, int(operator.index(value)))
 
-    def __set__(self, obj, value) -> None:
-        setattr(obj, self.slot, int(operator.index(value)))
+    return property(attrgetter(slot), set_value)
 
 
 def _header_pairs(environ: dict) -> list[tuple[str, str]]:
@@ -138,24 +132,22 @@ class Request:
         # Mutable per-request state; everything else starts from the class defaults below.
         self._allowed_methods: list[str] = []  # extension methods (not registered)
         self._allowed_mask: set[int] = set()  # M_* numbers of the registered methods allowed
-        self._dynamic_handlers: dict[str, list] = {}
-        self._cleanups: list[tuple] = []
 
     # The writable request_rec members (SPEC 4.1): values are checked as Apache's would be.
-    uri = _StringField()
-    args = _StringField(none_ok=True)
-    filename = _StringField()
-    canonical_filename = _StringField()
-    path_info = _StringField()
-    status_line = _StringField()
-    handler = _StringField(none_ok=True)
-    ap_auth_type = _StringField()
-    status = _IntField()
-    assbackwards = _IntField()
-    proxyreq = _IntField()
-    no_cache = _IntField()
-    no_local_copy = _IntField()
-    used_path_info = _IntField()
+    uri = _string_field("_uri")
+    args = _string_field("_args", none_ok=True)
+    filename = _string_field("_filename")
+    canonical_filename = _string_field("_canonical_filename")
+    path_info = _string_field("_path_info")
+    status_line = _string_field("_status_line")
+    handler = _string_field("_handler", none_ok=True)
+    ap_auth_type = _string_field("_ap_auth_type")
+    status = _int_field("_status")
+    assbackwards = _int_field("_assbackwards")
+    proxyreq = _int_field("_proxyreq")
+    no_cache = _int_field("_no_cache")
+    no_local_copy = _int_field("_no_local_copy")
+    used_path_info = _int_field("_used_path_info")
 
     # Defaults of a fresh request (class attributes, so creating a request stays cheap).
     _filename = None
@@ -208,14 +200,18 @@ class Request:
     _config_table = None
     _options_table = None
     _interpreter_name = None
+    # Handlers added by req.add_handler for later phases, and register_cleanup's callables:
+    # created on first use (most requests have neither).
+    _dynamic_handlers: dict[str, list] | None = None
+    _cleanups: list[tuple] | tuple = ()
 
     # ---- related objects -----------------------------------------------------------------
 
-    connection = property(lambda self: self._conn)
-    server = property(lambda self: self._server)
-    next = property(lambda self: self._next)
-    prev = property(lambda self: self._prev)
-    main = property(lambda self: self._main)  # the including request, in a subrequest
+    connection = property(attrgetter("_conn"))
+    server = property(attrgetter("_server"))
+    next = property(attrgetter("_next"))
+    prev = property(attrgetter("_prev"))
+    main = property(attrgetter("_main"))  # the including request, in a subrequest
     _request_rec = property(lambda self: None)
 
     # ---- the request line and its parts ---------------------------------------------------
@@ -227,7 +223,7 @@ class Request:
             first = first._prev
         return f"{first._method} {first.unparsed_uri} {first.protocol}"
 
-    method = property(lambda self: self._method)
+    method = property(attrgetter("_method"))
     method_number = property(lambda self: METHOD_NUMBERS.get(self._method, M_INVALID))
     header_only = property(lambda self: 1 if self._method == "HEAD" else 0)
     protocol = property(lambda self: self._environ.get("SERVER_PROTOCOL", "HTTP/1.0"))
@@ -240,7 +236,7 @@ class Request:
             self._unparsed_uri = quote(uri, safe="/%:@&=+$,;~!*'()") + query
         return self._unparsed_uri
 
-    request_time = property(lambda self: self._request_time)
+    request_time = property(attrgetter("_request_time"))
 
     @property
     def proto_num(self) -> int:
@@ -275,13 +271,13 @@ class Request:
 
     # ---- status, allowed methods, response bookkeeping ----------------------------------------
 
-    allowed = property(lambda self: self._allowed)
+    allowed = property(attrgetter("_allowed"))
     allowed_xmethods = property(lambda self: ())
     allowed_methods = property(lambda self: tuple(self._allowed_methods))
-    sent_bodyct = property(lambda self: self._sent_bodyct)
-    bytes_sent = property(lambda self: self._bytes_sent)
-    mtime = property(lambda self: self._mtime)
-    clength = property(lambda self: self._clength)
+    sent_bodyct = property(attrgetter("_sent_bodyct"))
+    bytes_sent = property(attrgetter("_bytes_sent"))
+    mtime = property(attrgetter("_mtime"))
+    clength = property(attrgetter("_clength"))
     eos_sent = property(lambda self: 0)
     vlist_validator = property(lambda self: None)
     content_encoding = property(lambda self: None)
@@ -310,7 +306,7 @@ class Request:
         self._content_type = _apache_string(value)
         self._type_assigned = 1
 
-    _content_type_set = property(lambda self: self._type_assigned)
+    _content_type_set = property(attrgetter("_type_assigned"))
 
     @property
     def user(self) -> str | None:
@@ -366,9 +362,9 @@ class Request:
 
     # ---- where we are in processing -------------------------------------------------------
 
-    phase = property(lambda self: self._phase)
-    hlist = property(lambda self: self._hlist)
-    extension = property(lambda self: self._extension)
+    phase = property(attrgetter("_phase"))
+    hlist = property(attrgetter("_hlist"))
+    extension = property(attrgetter("_extension"))
 
     @property
     def interpreter(self) -> str:
@@ -376,10 +372,10 @@ class Request:
 
     # ---- body reading state --------------------------------------------------------------
 
-    remaining = property(lambda self: self._remaining)
-    read_length = property(lambda self: self._read_length)
+    remaining = property(attrgetter("_remaining"))
+    read_length = property(attrgetter("_read_length"))
     read_body = property(lambda self: REQUEST_CHUNKED_ERROR if self._body_started else 0)
-    read_chunked = property(lambda self: self._read_chunked)
+    read_chunked = property(attrgetter("_read_chunked"))
 
     # ---- client address --------------------------------------------------------------------
 
@@ -460,7 +456,7 @@ class Request:
         if (headers is None or not headers.get("Content-Length")) and self.proto_num >= 1001:
             self._chunked = 1
 
-    _bytes_queued = property(lambda self: self._queued)
+    _bytes_queued = property(attrgetter("_queued"))
 
     def sendfile(self, path: str, offset: int = 0, len: int = -1) -> int:  # noqa: A002
         try:
@@ -602,6 +598,8 @@ class Request:
     def register_cleanup(self, function, data=None) -> None:
         if not callable(function):
             raise ValueError("first argument must be a callable object")
+        if not self._cleanups:
+            self._cleanups = []
         self._cleanups.append((function, data, current_interpreter().name))
 
     # ---- filters (SPEC 4.2, 5.3) ---------------------------------------------------------

@@ -167,8 +167,9 @@ class DirConfig:
     def option_items(self) -> list[tuple[str, str]]:
         return list(self.options_table.values())
 
-    @property
+    @cached_property
     def effective_options(self) -> frozenset[str]:
+        """The Options in force (computed once: every request asks, for FollowSymLinks)."""
         if self.options is not None:
             return self.options
         return (DEFAULT_OPTIONS | self.options_add) - self.options_remove
