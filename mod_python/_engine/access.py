@@ -33,9 +33,10 @@ from .wsgi_scripts import providers as wsgi_providers
 
 def check_access(phases, req, config, auth_basic_loaded: bool) -> int:
     """OK when the request may reach the type checker, else the HTTP status to answer."""
-    status = phases.run(req, "PythonAccessHandler", config)
-    if status not in (OK, DECLINED):
-        return status
+    if "PythonAccessHandler" in config.handler_phases or req._dynamic_handlers:
+        status = phases.run(req, "PythonAccessHandler", config)
+        if status not in (OK, DECLINED):
+            return status
     if "access_script" in config.wsgi:  # mod_wsgi's access checker runs beside the others
         status = wsgi_providers.allow_access(req, config.wsgi)
         if status not in (OK, DECLINED):

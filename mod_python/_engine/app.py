@@ -587,6 +587,9 @@ def _symlink_refused(req: Request, config) -> bool:
     return False
 
 
+_is_str = str.__instancecheck__
+
+
 def _protocol_limits(req: Request, main: ServerSettings) -> int:
     """LimitRequestLine, LimitRequestFields and LimitRequestFieldSize, checked as httpd
     checks them while reading the request (the main server's values)."""
@@ -597,6 +600,13 @@ def _protocol_limits(req: Request, main: ServerSettings) -> int:
     line = len(environ.get("REQUEST_METHOD", "")) + len(target) + 10  # " ", " HTTP/1.1"
     if line > main.limit_req_line and len(req.the_request) > main.limit_req_line:
         return HTTP_REQUEST_URI_TOO_LARGE
+    # Usual case, decided without a Python-level loop: no more environ keys than fields
+    # allowed, and all environ text together no longer than one field may be.
+    if len(environ) <= main.limit_req_fields and (
+        sum(map(len, environ)) + sum(map(len, filter(_is_str, environ.values())))
+        <= main.limit_req_fieldsize
+    ):
+        return OK
     fields = 0
     field_limit = main.limit_req_fieldsize + 3  # "Name: value" is len("HTTP_NAME") - 3 + ...
     too_long = False

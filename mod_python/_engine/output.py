@@ -75,8 +75,8 @@ class ResponseWriter:
     def _send_headers(self, content_length: int | None) -> None:
         req = self.active
         headers = response_headers(req, content_length, self.server_header)
-        status_line = status_line_for(req.status, req.status_line)
-        req.status_line = status_line  # httpd fills r->status_line as the headers go out
+        status_line = status_line_for(req._status, req._status_line)
+        req._status_line = status_line  # httpd fills r->status_line as the headers go out
         self._write = self._start_response(status_line, headers)
         self.headers_sent = True
         req._sent_headers()
@@ -117,6 +117,10 @@ def keep_unread_body(req) -> None:
     copied to a spooled file that ``wsgi.input`` then reads from.
     """
     environ = req._environ
+    if not (req._body_started or environ.get("CONTENT_LENGTH")) and (
+        "HTTP_TRANSFER_ENCODING" not in environ
+    ):
+        return  # no body (the usual GET): nothing to keep
     if environ.get("mod_python.body_kept"):
         return
     if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
@@ -157,12 +161,18 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
         apply_response_actions(req, config.header_actions, req._error_page)
     headers: list[tuple[str, str]] = []
     for table in (req._headers_out, req._err_headers_out):
-        if table:
+        if table is not None and table._entries:
             headers.extend(table._header_items())
-    lowered = {name.lower() for name, _ in headers} if headers else _NO_NAMES
-    content_type = req.content_type
-    headers = [(n, v) for n, v in headers if n.lower() not in ("content-type", "content-length")]
-    body_allowed = req.status not in (204, 304)  # httpd sends neither type nor length
+    lowered = _NO_NAMES
+    if headers:
+        lowered = {name.lower() for name, _ in headers}
+        if "content-type" in lowered or "content-length" in lowered:
+            headers = [
+                (n, v) for n, v in headers if n.lower() not in ("content-type", "content-length")
+            ]
+    content_type = req._content_type
+    status = req._status
+    body_allowed = status not in (204, 304)  # httpd sends neither type nor length
     if content_type and body_allowed:
         if config is not None and config.default_charset:
             content_type = _with_default_charset(content_type, config.default_charset)
@@ -176,11 +186,11 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
         if req._output_chain is None:
             length = req.headers_out.get("Content-Length")
     # A HEAD response generated no body: httpd drops a zero Content-Length.
-    if length is not None and not (req.header_only and length == "0"):
+    if length is not None and not (length == "0" and req._method == "HEAD"):
         headers.append(("Content-Length", length))
-    if req.no_cache and "expires" not in lowered:
+    if req._no_cache and "expires" not in lowered:
         headers.append(("Expires", formatdate(time.time(), usegmt=True)))
-    if req.status in CLOSES_CONNECTION and "connection" not in lowered:
+    if status in CLOSES_CONNECTION and "connection" not in lowered:
         headers.append(("Connection", "close"))
     if "server" not in lowered:
         headers.append(("Server", server_header))

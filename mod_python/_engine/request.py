@@ -37,6 +37,7 @@ from .table import table
 from .wsgi_scripts.running import ErrorStream, FileWrapper, serving_flags
 
 _READ_CHUNK = 65536
+_PROTOCOL_NUMBERS = {"HTTP/1.1": 1001, "HTTP/1.0": 1000}
 _PHASES_FOR_ADD_HANDLER = (
     "PythonPostReadRequestHandler", "PythonTransHandler", "PythonHeaderParserHandler",
     "PythonInitHandler", "PythonAccessHandler", "PythonAuthenHandler", "PythonAuthzHandler",
@@ -240,6 +241,9 @@ class Request:
 
     @property
     def proto_num(self) -> int:
+        known = _PROTOCOL_NUMBERS.get(self.protocol)
+        if known is not None:
+            return known
         try:
             major, minor = self.protocol.split("/", 1)[1].split(".", 1)
             return 1000 * int(major) + int(minor)
@@ -297,14 +301,11 @@ class Request:
             raise TypeError("chunked must be a integer")
         self._chunked = int(value)
 
-    @property
-    def content_type(self) -> str | None:
-        return self._content_type
-
-    @content_type.setter
-    def content_type(self, value: str) -> None:
+    def _assign_content_type(self, value: str) -> None:
         self._content_type = _apache_string(value)
         self._type_assigned = 1
+
+    content_type = property(attrgetter("_content_type"), _assign_content_type)
 
     _content_type_set = property(attrgetter("_type_assigned"))
 
@@ -392,7 +393,9 @@ class Request:
     # ---- output --------------------------------------------------------------------------
 
     def write(self, data, flush: int = 1) -> None:
-        if isinstance(data, str):
+        if type(data) is str:  # the usual case first: one type check
+            data = data.encode("utf-8")
+        elif isinstance(data, str):
             data = data.encode("utf-8")
         elif not isinstance(data, bytes):
             try:
@@ -403,8 +406,9 @@ class Request:
                 ) from None
         if not data:
             return
-        self._queued += len(data)
-        self._unflushed += len(data)
+        size = len(data)
+        self._queued += size
+        self._unflushed += size
         try:
             if self._output_chain is None:
                 self._writer.write(data, bool(flush))
