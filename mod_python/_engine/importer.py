@@ -171,10 +171,17 @@ def import_module(
     ``path``: directories to search instead of ``sys.path`` (top-level modules only).
     """
     interpreter = current_interpreter()
-    module = _visible_module(interpreter, module_name)
+    module = interpreter.modules.get(module_name) or _visible_module(interpreter, module_name)
     if module is not None:
         if not autoreload:
             return module
+        namespace = module.__dict__
+        if (
+            not path
+            and namespace.get("__file__")
+            and time.time() - namespace.get("__mtime_check__", 0) <= 1
+        ):
+            return module  # its file was checked less than a second ago
         mtime = _reimport_mtime(module, path)
         if mtime is None:
             return module

@@ -73,9 +73,18 @@ def interpreter_names() -> list[str]:
     return list(_interpreters)
 
 
-def current_interpreter() -> Interpreter:
-    """The interpreter the calling code runs in (the main one outside ``running_in``)."""
-    return _current.get()
+# current_interpreter() -> Interpreter: the interpreter the calling code runs in (the main
+# one outside ``running_in``). The context variable's own getter: no Python frame per call.
+current_interpreter = _current.get
+
+
+def enter_interpreter(name: str) -> contextvars.Token:
+    """Make interpreter ``name`` current; give the token to ``leave_interpreter`` after.
+    (``running_in`` without the context-manager object, for the per-request phase runner.)"""
+    return _current.set(get_interpreter(name))
+
+
+leave_interpreter = _current.reset
 
 
 class running_in:  # noqa: N801 - used as a function: ``with running_in(name):``

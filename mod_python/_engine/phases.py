@@ -15,7 +15,7 @@ from .errors import report_error
 from .exceptions import SERVER_RETURN
 from .hlist import hlist
 from .importer import apply_python_path, import_module, prepend_handler_directory, resolve_object
-from .interpreters import MAIN_INTERPRETER, running_in
+from .interpreters import MAIN_INTERPRETER, enter_interpreter, leave_interpreter
 
 _MISSING = object()
 _OK_OR_DECLINED = frozenset({OK, DECLINED})
@@ -103,9 +103,12 @@ class PhaseRunner:
         handlers = config.handlers
         entries = None
         extension = None
-        if phase not in _BEFORE_FILENAME:
-            ext = file_extension(req.filename)
-            if ext:
+        filename = req._filename
+        if filename and phase not in _BEFORE_FILENAME:
+            base = filename.rpartition("/")[2]
+            dot = base.find(".")
+            if dot >= 0:  # "." + everything after the first dot of the basename
+                ext = base[dot:]
                 entries = handlers.get(phase + ext)
                 if entries is not None:
                     extension = ext
@@ -115,7 +118,12 @@ class PhaseRunner:
         if entries is None and not dynamic:
             return DECLINED
         running = list(entries) if entries else []
-        directories = [_entry_directory(entry, req) for entry in running]
+        directories = [
+            entry.directory
+            if entry.directory_pattern is None or not filename
+            else _entry_directory(entry, req)
+            for entry in running
+        ]
         if dynamic:
             for entry, directory in dynamic:
                 running.append(entry)
@@ -128,10 +136,11 @@ class PhaseRunner:
         req._phase = phase
         req._hlist = hlist(running, directories)
         req._interpreter_name = name
+        token = enter_interpreter(name)
         try:
-            with running_in(name):
-                return self._dispatch(req, phase, config)
+            return self._dispatch(req, phase, config)
         finally:
+            leave_interpreter(token)
             req._phase = previous_phase if phase == "PythonCleanupHandler" else None
 
     def _dispatch(self, req, phase: str, config) -> int:
@@ -143,24 +152,26 @@ class PhaseRunner:
         python_path = directives.get("PythonPath")
         default_object = PHASE_DEFAULT_FUNCTIONS[phase]
         cursor = req._hlist
+        entries = cursor._entries  # the running list: add_handler may append to it
         result = HTTP_INTERNAL_SERVER_ERROR
         spec = None
         try:
             while True:
-                spec = cursor.handler
-                if spec is None:
+                index = cursor._index
+                if index >= len(entries):
                     break
+                entry = entries[index]
+                spec = entry.handler
                 module_name, _, object_name = spec.partition("::")
                 object_name = object_name or default_object
                 if python_path:
                     apply_python_path(python_path)
                 else:
-                    entry = cursor._entries[cursor._index]
-                    directory = cursor.directory
+                    directory = cursor._directories[index]
                     if directory and not entry.is_location:
                         prepend_handler_directory(directory)
                 module = import_module(module_name, autoreload=autoreload, log=debug)
-                silent = cursor._entries[cursor._index].silent
+                silent = entry.silent
                 if "." in object_name:
                     target = resolve_object(module, object_name, arg=req, silent=silent)
                 else:
