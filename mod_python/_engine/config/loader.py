@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from .builder import ConfigBuilder
@@ -82,6 +83,15 @@ def resolve_server_relative_paths(settings: ServerSettings, config_directory: st
         if log not in _NOT_A_FILE_LOG and not log.startswith(("|", "syslog")):
             if not os.path.isabs(log):
                 record.error_log = os.path.normpath(os.path.join(root, log))
+        # Ours: a relative Alias/ScriptAlias/WSGIScriptAlias target (httpd would fail on it)
+        # is taken from ServerRoot too, so a site that ships its scripts beside its config
+        # (examples/httpd.conf) works from any working directory.
+        record.alias_rules = [
+            dataclasses.replace(rule, target=os.path.join(root, rule.target))
+            if not rule.is_redirect and rule.target and not os.path.isabs(rule.target)
+            else rule
+            for rule in record.alias_rules
+        ]
 
 
 __all__ = ["check_config_file", "load_config_file", "load_config_text",
