@@ -16,6 +16,7 @@ import calendar
 import datetime
 import hmac
 import marshal
+import re
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -33,6 +34,9 @@ _RENDERED_NAMES = {"max_age": "Max-Age"}
 SIGNATURE_LENGTH = 32  # hex digits of an HMAC-MD5
 SIGNATURE_DIGEST = "md5"  # mod_python's HMAC default on Python 2: kept for its cookies
 MARSHAL_VERSION = 2  # the newest format Python 2's marshal (old deployments) can read
+
+# Characters httpd refuses in a response header value: controls but the tab, and DEL.
+_HEADER_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -350,7 +354,12 @@ def add_cookie(req, cookie: Cookie | str, value: str = "", **attributes: Any) ->
     if "Set-Cookie" not in headers:
         # Shared caches must not store a response that sets a cookie.
         headers.add("Cache-Control", 'no-cache="set-cookie"')
-    headers.add("Set-Cookie", str(cookie))
+    rendered = str(cookie)
+    # httpd refuses a response header holding a control character (AH02430, a 500): a value
+    # taken from the request must not split the response or smuggle a header in.
+    if _HEADER_CONTROL_CHARACTER.search(rendered):
+        raise ValueError(f"Set-Cookie value contains a control character: {rendered!r}")
+    headers.add("Set-Cookie", rendered)
 
 
 def get_cookies(req, Class: type[Cookie] = Cookie, **options: Any) -> dict[str, Cookie]:  # noqa: N803
