@@ -7,6 +7,7 @@ The format follows httpd 2.4's default ErrorLogFormat:
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -18,6 +19,16 @@ LEVEL_NAMES = ("emerg", "alert", "crit", "error", "warn", "notice", "info", "deb
 
 LEVELS_BY_NAME = {name: number for number, name in enumerate(LEVEL_NAMES)}
 LEVELS_BY_NAME["warning"] = APLOG_WARNING
+
+
+# Control characters but newline and tab: a CR, an ESC sequence or a NUL taken from a request
+# (a URL, a header) must not rewrite or hide what a terminal or log viewer shows (httpd escapes
+# them too, CVE-2003-0020). A newline still starts a new entry, which carries its own prefix.
+_UNSAFE_IN_LOG = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _escape_for_log(text: str) -> str:
+    return _UNSAFE_IN_LOG.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def level_from_name(name: str) -> int:
@@ -71,7 +82,10 @@ class ErrorLog:
         prefix = f"[{_timestamp(time.time())}] [{module}:{name}] [pid {os.getpid()}:tid {threading.get_ident()}] "
         if client:
             prefix += f"[client {client}] "
-        lines = "".join(prefix + line + "\n" for line in str(message).split("\n"))
+        text = str(message)
+        if _UNSAFE_IN_LOG.search(text):
+            text = _escape_for_log(text)
+        lines = "".join(prefix + line + "\n" for line in text.split("\n"))
         with self._lock:
             stream = self._open()
             stream.write(lines)
