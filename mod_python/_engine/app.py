@@ -26,7 +26,6 @@ from .aliases import translate_alias
 from .autoindex import listing
 from .config.htaccess import HtaccessError
 from .config.server import ServerSettings, load_config_file, load_config_text
-from .connection import connection
 from .constants import (
     APLOG_ALERT,
     APLOG_ERR,
@@ -178,9 +177,7 @@ class Engine:
         writer = ResponseWriter(
             start_response, environ.get("REQUEST_METHOD") == "HEAD", self.server_software
         )
-        log = self._logs.get(id(vhost)) or self.error_log_for(vhost)
-        conn = connection(environ, self.main_server, log)
-        req = Request(self, environ, writer, vhost, conn)
+        req = Request(self, environ, writer, vhost, None)  # its connection made on first use
         writer.active = req
         try:
             self._serve(req)
@@ -195,7 +192,8 @@ class Engine:
             final = req
             while final._next is not None:
                 final = final._next
-            final._response_done()
+            if final._unflushed or final._prev is not None:
+                final._response_done()
             if self._access_log is not None:
                 self._access_log.log(record_from_request(final), req._vhost)
             config = final._config or final._vhost.config
@@ -257,10 +255,11 @@ class Engine:
         uri = req._uri
         if not uri.startswith("/"):
             return HTTP_BAD_REQUEST
-        normalized = _normalize_uri(uri)
-        if normalized is None:
-            return HTTP_BAD_REQUEST
-        req._uri = normalized  # engine-side: no Latin-1 check as for handler assignments
+        if "/." in uri or "//" in uri:
+            normalized = _normalize_uri(uri)
+            if normalized is None:
+                return HTTP_BAD_REQUEST
+            req._uri = normalized  # engine-side: no Latin-1 check as for handler assignments
         vhost = req._vhost
         status = DECLINED
         if vhost.alias_rules:  # mod_alias translates ahead of PythonTransHandler
@@ -281,14 +280,23 @@ class Engine:
         if not skip_directories and req._filename:
             _map_to_storage(req)
             req._canonical_filename = req._filename
+        walked = req._filename  # a directory's own <Directory> applies to it: walk "dir/"
+        if walked and not walked.endswith("/") and (req._finfo or req.finfo).filetype == APR_DIR:
+            walked += "/"
         try:
-            config = vhost.config_for(_walked_path(req), req._uri, skip_directories)
+            config = vhost.config_for(walked, req._uri, skip_directories)
         except HtaccessError as error:
             req.log_error(str(error), APLOG_ALERT)
             return HTTP_INTERNAL_SERVER_ERROR
-        req._set_config(config)
+        if config is not req._config:
+            req._set_config(config)
         handler_phases = config.handler_phases
-        if req._filename and not skip_directories and _symlink_refused(req, config):
+        if (
+            req._filename
+            and not skip_directories
+            and not config.follows_symlinks
+            and _symlink_refused(req, config)
+        ):
             req.log_error(
                 f"AH00037: Symbolic link not allowed or link target not accessible: {req.filename}"
             )
@@ -321,7 +329,7 @@ class Engine:
         # "SetHandler None" only cancels an inherited SetHandler: the handler mod_mime chose
         # (AddHandler) stays, as in httpd's core_override_type.
         if config.set_handler:
-            req.handler = config.set_handler
+            req._handler = config.set_handler
         if config.force_type:
             req.content_type = config.force_type
         # mod_alias (section Redirects) and mod_env, then mod_python, then mod_headers.
@@ -337,6 +345,8 @@ class Engine:
                 return status
         if config.request_header_actions:
             apply_request_actions(req, config.request_header_actions)
+        if req._filename is None or req._path_info or (req._finfo or req.finfo).filetype != APR_DIR:
+            return OK
         return self._directory_fixup(req, config)
 
     def _mime_type_check(self, req: Request, config) -> None:
@@ -344,7 +354,7 @@ class Engine:
         filename = req._filename
         if not filename:
             return
-        if req.finfo.filetype == 2:  # APR_DIR
+        if (req._finfo or req.finfo).filetype == APR_DIR:
             req._content_type = DIR_MAGIC_TYPE  # set by mod_mime, not by Python code
             return
         suffix = filename.rpartition("/")[2].partition(".")[2].lower()
@@ -490,8 +500,8 @@ class Engine:
             )
             raise SERVER_RETURN(HTTP_INTERNAL_SERVER_ERROR)
         path, _, query = uri.partition("?")
-        new = Request(self, req._environ, req._writer, req._vhost, req._conn, prev=req, uri=path,
-                      args=query or None)  # fmt: skip
+        new = Request(self, req._environ, req._writer, req._vhost, req.connection, prev=req,
+                      uri=path, args=query or None)  # fmt: skip
         req._next = new
         new._user = req._user
         new._ap_auth_type = req._ap_auth_type
@@ -517,7 +527,7 @@ class Engine:
         """ap_sub_req_lookup_uri + ap_run_sub_req (``#include virtual``): ``uri`` through
         the phases and its content handler, its body going to ``writer``; the status."""
         path, _, query = uri.partition("?")
-        sub = Request(self, main._environ, writer, main._vhost, main._conn, uri=path,
+        sub = Request(self, main._environ, writer, main._vhost, main.connection, uri=path,
                       args=query or None)  # fmt: skip
         sub._main = main
         writer.active = sub
@@ -565,18 +575,9 @@ def _end_all_output(req: Request) -> None:
         req = req._next
 
 
-def _walked_path(req: Request) -> str | None:
-    """What the directory walk covers: a directory's own <Directory> applies to it."""
-    filename = req._filename
-    if filename and not filename.endswith("/") and req.finfo.filetype == APR_DIR:
-        return filename + "/"
-    return filename
-
-
 def _symlink_refused(req: Request, config) -> bool:
     """Options without FollowSymLinks: a symbolic link below the document root is refused."""
-    options = config.effective_options
-    if "followsymlinks" in options or "symlinksifownermatch" in options:
+    if config.follows_symlinks:
         return False
     root = req._vhost.document_root.rstrip("/")
     path = req.filename.rstrip("/")

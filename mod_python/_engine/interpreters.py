@@ -81,7 +81,7 @@ current_interpreter = _current.get
 def enter_interpreter(name: str) -> contextvars.Token:
     """Make interpreter ``name`` current; give the token to ``leave_interpreter`` after.
     (``running_in`` without the context-manager object, for the per-request phase runner.)"""
-    return _current.set(get_interpreter(name))
+    return _current.set(_interpreters.get(name) or get_interpreter(name))
 
 
 leave_interpreter = _current.reset

@@ -166,17 +166,18 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
     lowered = _NO_NAMES
     if headers:
         lowered = {name.lower() for name, _ in headers}
-        if "content-type" in lowered or "content-length" in lowered:
-            headers = [
-                (n, v) for n, v in headers if n.lower() not in ("content-type", "content-length")
-            ]
+        headers = [
+            (n if n.isascii() else _latin1(n), v if v.isascii() else _latin1(v))
+            for n, v in headers
+            if n.lower() not in ("content-type", "content-length")
+        ]
     content_type = req._content_type
     status = req._status
     body_allowed = status not in (204, 304)  # httpd sends neither type nor length
     if content_type and body_allowed:
         if config is not None and config.default_charset:
             content_type = _with_default_charset(content_type, config.default_charset)
-        headers.append(("Content-Type", content_type))
+        headers.append(("Content-Type", _latin1(content_type)))
     length = None
     if content_length is not None and body_allowed:
         length = str(content_length)
@@ -194,9 +195,8 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
         headers.append(("Connection", "close"))
     if "server" not in lowered:
         headers.append(("Server", server_header))
-    return [
-        (n if n.isascii() else _latin1(n), v if v.isascii() else _latin1(v)) for n, v in headers
-    ]
+    # Only header text from tables and the content type can be non-ASCII: the rest is ours.
+    return headers
 
 
 def _with_default_charset(content_type: str, charset: str) -> str:
@@ -209,6 +209,8 @@ def _with_default_charset(content_type: str, charset: str) -> str:
 
 def _latin1(text: str) -> str:
     """WSGI wants latin-1 str; mod_python tables may hold UTF-8 decoded text."""
+    if text.isascii():
+        return text
     try:
         text.encode("latin-1")
         return text

@@ -128,10 +128,17 @@ class PhaseRunner:
             for entry, directory in dynamic:
                 running.append(entry)
                 directories.append(directory)
-        req._set_config(config)
+        if config is not req._config:
+            req._set_config(config)
         if extension is not None:
             req._extension = extension
-        name = interpreter_name(req, config, directories[0] if directories else None, phase)
+        fixed_name, per_directory, per_directive = config.interpreter_rule
+        if fixed_name:
+            name = fixed_name
+        elif per_directory or per_directive:
+            name = interpreter_name(req, config, directories[0] if directories else None, phase)
+        else:
+            name = req._vhost.server_name  # SPEC 2.6: by default, the server's host name
         previous_phase = req._phase
         req._phase = phase
         req._hlist = hlist(running, directories)
@@ -205,7 +212,8 @@ class PhaseRunner:
                     )
                 if result not in continue_set:
                     break
-                cursor.next()
+                if cursor._index < len(entries):  # hlist.next()
+                    cursor._index += 1
         except Exception as error:  # noqa: BLE001 - every handler error goes to the reporter
             # Cleanup errors are only logged, even with PythonDebug On (SPEC 1.3 row 12).
             show_client = debug and phase != "PythonCleanupHandler"

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from . import filters
 from . import finfo as finfo_module
+from .connection import connection as connection_type
 from .constants import (
     APLOG_ERR,
     DECLINED,
@@ -58,10 +59,11 @@ _METHOD_REGISTRY_ORDER = (
 def _apache_string(value, none_ok: bool = False) -> str | None:
     """A string going into Apache: exact str or bytes, Latin-1 text only (None if allowed)."""
     if type(value) is str:
-        try:
-            value.encode("latin-1")
-        except UnicodeEncodeError:
-            raise TypeError("not an ISO-8859-1 string") from None
+        if not value.isascii():
+            try:
+                value.encode("latin-1")
+            except UnicodeEncodeError:
+                raise TypeError("not an ISO-8859-1 string") from None
         return value
     if type(value) is bytes:
         return value.decode("latin-1")
@@ -112,7 +114,7 @@ class Request:
         self._environ = environ
         self._writer = writer
         self._vhost = vhost  # ServerSettings
-        self._server = engine.server_object(vhost)
+        self._server = engine._servers[id(vhost)]
         self._conn = conn
         self._prev = prev
         self._next = None
@@ -120,7 +122,12 @@ class Request:
         self._method = environ.get("REQUEST_METHOD", "GET")
         if uri is None:
             raw_path = environ.get("PATH_INFO", "")
-            uri = raw_path.encode("latin-1").decode("utf-8", "surrogateescape") if raw_path else "/"
+            if not raw_path:
+                uri = "/"
+            elif raw_path.isascii():
+                uri = raw_path
+            else:  # WSGI gives the bytes as Latin-1; the URI is their UTF-8 reading
+                uri = raw_path.encode("latin-1").decode("utf-8", "surrogateescape")
             uri = environ.get("SCRIPT_NAME", "") + uri
             args = environ.get("QUERY_STRING") or None
         if prev is None and environ.get("REQUEST_URI"):
@@ -208,7 +215,15 @@ class Request:
 
     # ---- related objects -----------------------------------------------------------------
 
-    connection = property(attrgetter("_conn"))
+    @property
+    def connection(self):
+        if self._conn is None:  # built on first use: most handlers never look at it
+            engine = self._engine
+            self._conn = connection_type(
+                self._environ, engine.main_server, engine.error_log_for(self._vhost)
+            )
+        return self._conn
+
     server = property(attrgetter("_server"))
     next = property(attrgetter("_next"))
     prev = property(attrgetter("_prev"))
@@ -749,7 +764,7 @@ class Request:
         env["SERVER_SIGNATURE"] = ""
         env["SERVER_SOFTWARE"] = self._engine.server_software
         env["SERVER_NAME"] = self.hostname or self._vhost.server_name
-        env["SERVER_ADDR"] = self._conn.local_ip
+        env["SERVER_ADDR"] = self.connection.local_ip
         env["SERVER_PORT"] = str(self._environ.get("SERVER_PORT", "80"))
         env["REMOTE_ADDR"] = self.useragent_ip
         env["DOCUMENT_ROOT"] = self.document_root()

@@ -174,6 +174,22 @@ class DirConfig:
             return self.options
         return (DEFAULT_OPTIONS | self.options_add) - self.options_remove
 
+    @cached_property
+    def follows_symlinks(self) -> bool:
+        """Options FollowSymLinks or SymLinksIfOwnerMatch: links are not checked for."""
+        options = self.effective_options
+        return "followsymlinks" in options or "symlinksifownermatch" in options
+
+    @cached_property
+    def interpreter_rule(self) -> tuple[str | None, bool, bool]:
+        """(PythonInterpreter, PythonInterpPerDirectory, PythonInterpPerDirective), read once."""
+        directives = self.directives
+        return (
+            directives.get("PythonInterpreter") or None,
+            directives.get("PythonInterpPerDirectory") == "1",
+            directives.get("PythonInterpPerDirective") == "1",
+        )
+
     @property
     def debug(self) -> bool:
         return self.directives.get("PythonDebug") == "1"
