@@ -1,0 +1,87 @@
+"""Fixtures for the hostile-input tests: an echoing handler site and a raw HTTP client.
+
+The raw client writes bytes to a live cheroot socket exactly as given (no client library
+normalises the path or refuses a header), and reads until the server closes or a deadline
+passes, so a hang shows up as a short read instead of a stuck test.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+# A handler that copies query arguments into the places a response header comes from.
+ECHO_HANDLER = """
+from mod_python import apache, util, Cookie
+
+def handler(req):
+    query = util.parse_qs(req.args or "", keep_blank_values=1)
+    kind = query.get("kind", [""])[0]
+    value = query.get("value", [""])[0]
+    if kind == "headers_out":
+        req.headers_out["X-Echo"] = value
+    elif kind == "err_headers_out":
+        req.err_headers_out["X-Echo"] = value
+    elif kind == "content_type":
+        req.content_type = value
+    elif kind == "cookie":
+        Cookie.add_cookie(req, "echo", value)
+    elif kind == "redirect":
+        util.redirect(req, value)
+    elif kind == "raise":
+        raise ValueError(value)
+    req.write("done")
+    return apache.OK
+"""
+
+ECHO_CONF = """
+<Directory "{docroot}">
+    SetHandler mod_python
+    PythonHandler echo
+    PythonDebug %s
+</Directory>
+"""
+
+READ_DEADLINE = 10.0  # seconds; only spent when the server fails to answer
+
+
+@pytest.fixture
+def echo_site(make_site):
+    """A site whose handler echoes ``value`` into the header named by ``kind``."""
+
+    def build(debug: str = "Off"):
+        return make_site(ECHO_CONF % debug, files={"echo.py": ECHO_HANDLER})
+
+    return build
+
+
+def raw_exchange(base_url: str, request: bytes, deadline: float = READ_DEADLINE) -> bytes:
+    """Send ``request`` as is to the server at ``base_url``; everything it answers."""
+    address = urlsplit(base_url)
+    received = b""
+    end = time.monotonic() + deadline
+    with socket.create_connection((address.hostname, address.port), timeout=deadline) as sock:
+        sock.sendall(request)
+        while time.monotonic() < end:
+            sock.settimeout(max(0.05, end - time.monotonic()))
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            received += chunk
+    return received
+
+
+def status_of(raw_response: bytes) -> int:
+    """The status code of a raw HTTP response (0 if there was none)."""
+    parts = raw_response.split(b"\r\n", 1)[0].split()
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def header_block(raw_response: bytes) -> bytes:
+    return raw_response.split(b"\r\n\r\n", 1)[0]
