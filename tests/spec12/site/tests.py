@@ -1,4 +1,3 @@
-# The first line starts with " #": test_trans checks the file is served as is.
 """Handlers of the spec12 suite: our own versions of mod_python's test/htdocs/tests.py.
 
 Each function does what the handler of the same mod_python test did (SPEC 12.2); the test
