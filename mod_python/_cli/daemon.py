@@ -221,6 +221,9 @@ def start(options: DaemonOptions, settings: ServerSettings, say=print) -> int:
             os.setsid()
             if os.fork() != 0:
                 os._exit(0)
+            # A group of its own, led by the master (as Apache's parent leads its children):
+            # `stop` can then kill the master and every worker with killpg(master pid).
+            os.setpgid(0, 0)
             _detach_stdio(settings)
             code = master.run(notify_fd=write_end)
         except BaseException:  # noqa: BLE001 - the daemon must never return into the caller
