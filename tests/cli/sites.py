@@ -34,9 +34,15 @@ apache.register_cleanup(report_exit, str(os.getpid()))
 def handler(req):
     req.content_type = "text/plain"
     if req.args == "slow":
-        # Tell the test the request is in progress, then take a while.
-        open(os.path.join(req.document_root(), "..", "slow_started"), "w").close()
-        time.sleep(1.0)
+        # Tell the test the request is in progress, then hold it until the test releases it
+        # (bounded, so a failed test cannot leave the worker busy for long).
+        root = os.path.join(req.document_root(), "..")
+        open(os.path.join(root, "slow_started"), "w").close()
+        give_up = time.monotonic() + 30
+        while not os.path.exists(os.path.join(root, "slow_release")):
+            if time.monotonic() > give_up:
+                break
+            time.sleep(0.02)
     defined = "FOOBAR" if apache.exists_config_define("FOOBAR") else "NO_FOOBAR"
     req.write("%d %s" % (os.getpid(), defined))
     return apache.OK
@@ -110,6 +116,10 @@ def kill_daemon(pid_file: Path) -> None:
     except (OSError, ValueError):
         return
     try:
-        os.killpg(pid, signal.SIGKILL)
+        # The master's group, whatever its number: a daemon detached by a double fork may
+        # not lead one (killpg(pid) would then miss it and leave it serving).
+        group = os.getpgid(pid)
+        if group != os.getpgrp():  # never the test run's own group (a reused pid)
+            os.killpg(group, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
