@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import posixpath
+import stat
 import sys
 import threading
 
@@ -653,12 +653,20 @@ def _normalize_uri(uri: str) -> str | None:
     return "/" + "/".join(segments) + trailing
 
 
+def _stat(path: str) -> os.stat_result | None:
+    """os.stat, or None where nothing is (an embedded NUL, from %00, finds nothing too)."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        return None
+
+
 def _map_to_storage(req: Request) -> None:
     """Directory walk: the longest existing prefix of the file name; the rest is path_info."""
     filename = req._filename
-    info = finfo.of(filename)
-    if info.filetype != 0:
-        req._finfo = info
+    st = _stat(filename)
+    if st is not None:
+        req._finfo = finfo(filename, st)
         req._path_info = ""
         return
     path = filename
@@ -669,17 +677,17 @@ def _map_to_storage(req: Request) -> None:
             break
         rest = "/" + tail + rest
         path = parent
-        info = finfo.of(path)
-        if info.filetype != 0:
-            if info.filetype == 2:  # the first missing component becomes the file name
+        st = _stat(path)
+        if st is not None:
+            if stat.S_ISDIR(st.st_mode):  # the first missing component becomes the file name
                 first, _, after = rest[1:].partition("/")
-                req._filename = posixpath.join(path, first)
+                req._filename = path + first if path.endswith("/") else f"{path}/{first}"
                 req._path_info = "/" + after if after or rest.endswith("/") else ""
-                req._finfo = finfo(req.filename)
+                req._finfo = finfo(req._filename)
             else:
                 req._filename = path
                 req._path_info = rest
-                req._finfo = info
+                req._finfo = finfo(path, st)
             return
     req._finfo = finfo(filename)
     req._path_info = ""
