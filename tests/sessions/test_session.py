@@ -11,6 +11,7 @@ import pytest
 from mod_python import Cookie, Session, apache
 from mod_python._engine import process_model
 from mod_python._engine.sessions import factory, ids
+from mod_python._engine.sessions.base import cleanup_due
 
 from .conftest import BACKENDS, cookie_pair
 
@@ -320,7 +321,7 @@ def test_true_or_false_refuses_anything_else():
 
 
 def test_one_start_in_cleanup_chance_runs_a_cleanup(session_site, monkeypatch):
-    monkeypatch.setattr("mod_python._engine.sessions.base.random.randint", lambda a, b: a)
+    monkeypatch.setattr("mod_python._engine.sessions.base.random.random", lambda: 0.0)
     site = session_site("MemorySession", counting_handler)
     site.get("/app/h.py")
     assert Session.wait_for_cleanups(5)
@@ -333,3 +334,11 @@ def test_module_keeps_mod_pythons_constants():
     )  # fmt: skip
     assert Session.FS_STAT_VERSION == "MPFS_3.2"
     assert Session.tempdir == tempfile.gettempdir()
+
+
+@pytest.mark.parametrize(
+    ("drawn", "due"), [(0.0, True), (0.000999, True), (0.001, False), (0.5, False)]
+)
+def test_a_cleanup_is_due_for_draws_below_one_in_cleanup_chance(monkeypatch, drawn, due):
+    monkeypatch.setattr("mod_python._engine.sessions.base.random.random", lambda: drawn)
+    assert cleanup_due() is due

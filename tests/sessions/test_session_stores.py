@@ -155,7 +155,7 @@ def test_file_cleanup_resumes_where_the_status_file_says(tmp_path):
 
 
 def test_file_cleanup_runs_in_the_background_after_the_request(session_site, monkeypatch):
-    monkeypatch.setattr("mod_python._engine.sessions.base.random.randint", lambda a, b: a)
+    monkeypatch.setattr("mod_python._engine.sessions.base.random.random", lambda: 0.0)
     site = session_site("FileSession", saving_handler,
                         "PythonOption session_grace_period 0")  # fmt: skip
     expired = write_session_file(site.storage / "mp_sess", SID, time.time() - 10_000)

@@ -16,10 +16,15 @@ from ..constants import APLOG_ERR, HTTP_SERVICE_UNAVAILABLE
 from ..exceptions import SERVER_RETURN
 from . import options as opts
 from .ids import check_sid, new_sid
-from .locks import DEFAULT_LOCK_TIMEOUT, SessionLocks, SessionLockTimeout, file_locks
+from .locks import SessionLocks, SessionLockTimeout, file_locks
 
 DEFAULT_LOCK = True
 CLEANUP_CHANCE = 1000  # one new or loaded session in this many starts a cleanup
+
+
+def cleanup_due() -> bool:
+    """True for one call in ``CLEANUP_CHANCE``, at random (mod_python's 1-in-1000 rule)."""
+    return random.random() * CLEANUP_CHANCE < 1
 
 
 def request_chain_root(req: Any) -> Any:
@@ -44,10 +49,12 @@ class BaseSession(dict):
         self._locked = 0  # how many takes of the session's lock this object holds
         self._invalid = 0
         self._release_registered = False
-        options = req.get_options()
-        self._cookie_name = opts.option(options, opts.COOKIE_NAME_KEYS, opts.COOKIE_NAME)
-        self._lock_timeout = opts.seconds_option(options, opts.LOCK_TIMEOUT,
-                                                 DEFAULT_LOCK_TIMEOUT)  # fmt: skip
+        self._locks: SessionLocks | None = None
+        settings = self.__dict__.get("_settings") or opts.session_settings(req)
+        self._settings = settings
+        self._cookie_name = settings.cookie_name
+        self._lock_timeout = settings.lock_timeout
+        self._owner = request_chain_root(req)
 
         if not self._sid:
             self._sid = self._sid_from_cookie()
@@ -82,7 +89,7 @@ class BaseSession(dict):
                 req.session = self
             except AttributeError:
                 pass
-        if random.randint(1, CLEANUP_CHANCE) == 1:
+        if cleanup_due():
             self.cleanup()
 
     # ---- the cookie ------------------------------------------------------------------------
@@ -102,11 +109,11 @@ class BaseSession(dict):
             cookie = cookies.SignedCookie(self._cookie_name, self._sid, secret=self._secret)
         else:
             cookie = cookies.Cookie(self._cookie_name, self._sid)
-        options = self._req.get_options()
-        domain = opts.option(options, opts.APPLICATION_DOMAIN)
+        settings = self._settings
+        domain = settings.get(opts.APPLICATION_DOMAIN)
         if domain is not None:
             cookie.domain = domain
-        path = opts.option(options, opts.APPLICATION_PATH)
+        path = settings.get(opts.APPLICATION_PATH)
         if path is None:
             path = self._handler_path()
         cookie.path = path
@@ -177,7 +184,7 @@ class BaseSession(dict):
         return file_locks()
 
     def _lock_table(self) -> SessionLocks:
-        table = self.__dict__.get("_locks")
+        table = self._locks
         if table is None:
             table = self._locks = self.session_locks()
         return table
@@ -186,9 +193,8 @@ class BaseSession(dict):
         """Take the session's lock for this request (again, if it holds it already)."""
         if not self._lock:
             return
-        owner = request_chain_root(self._req)
         try:
-            self._lock_table().acquire(self._sid, owner, self._lock_timeout)
+            self._lock_table().acquire(self._sid, self._owner, self._lock_timeout)
         except SessionLockTimeout as error:
             self._req.log_error(f"Session: {error}", APLOG_ERR)
             raise SERVER_RETURN(HTTP_SERVICE_UNAVAILABLE) from None
@@ -201,12 +207,12 @@ class BaseSession(dict):
         """Give back one take of the lock; the request's last one lets others in."""
         if self._lock and self._locked:
             self._locked -= 1
-            self._lock_table().release(self._sid, request_chain_root(self._req))
+            self._lock_table().release(self._sid, self._owner)
 
     def _release_all(self) -> None:
         if self._lock and self._locked:
             count, self._locked = self._locked, 0
-            self._lock_table().release(self._sid, request_chain_root(self._req), count)
+            self._lock_table().release(self._sid, self._owner, count)
 
     def __del__(self) -> None:
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dbm
+import dbm.dumb as dumb
 import fcntl
 import importlib
 import os
@@ -55,76 +56,188 @@ def _after_fork_in_child() -> None:
     # A thread of the parent may have held a thread lock: the child starts with fresh ones.
     for lock_file in _lock_files.values():
         lock_file.threads = threading.Lock()
+    _kept_open.clear()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+class _KeptOpen:
+    """A ``dbm.dumb`` database this process keeps open between accesses, with what proves
+    it current: the change count of the lock file and the identity of the ``.dir`` file."""
+
+    __slots__ = ("database", "generation", "signature")
+
+    def __init__(self, database, generation: bytes, signature: tuple | None):
+        self.database, self.generation, self.signature = database, generation, signature
+
+
+# Per process and database path; used and changed only under the lock file's thread lock.
+_kept_open: dict[str, _KeptOpen] = {}
+
+
+def _generation(descriptor: int) -> bytes:
+    """The change count kept in the first 8 bytes of the lock file (empty: none yet)."""
+    return os.pread(descriptor, 8, 0)
+
+
+def _next_generation(descriptor: int) -> bytes:
+    """Count one change (with the exclusive lock held) and return the new count."""
+    count = int.from_bytes(_generation(descriptor), "big") + 1
+    generation = (count % (1 << 64)).to_bytes(8, "big")
+    os.pwrite(descriptor, generation, 0)
+    return generation
+
+
+def _dir_signature(path: str) -> tuple | None:
+    """What changes whenever a ``dbm.dumb`` index is rewritten (by anyone)."""
+    try:
+        status = os.stat(path + ".dir")
+    except FileNotFoundError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _index_entry(database, key: bytes) -> tuple | None:
+    """Where a ``dbm.dumb`` database's index puts ``key``'s value (None: not there, or
+    another format)."""
+    index = getattr(database, "_index", None) if _is_dumb(database) else None
+    return None if index is None else index.get(key)
+
+
+def _is_dumb(database) -> bool:
+    return type(database).__module__ == dumb.__name__
+
+
+def _commit(database) -> None:
+    """Write a kept ``dbm.dumb`` database's index to disk (others write theirs on close).
+
+    Skipped by ``put`` when a value was rewritten in place: the index on disk is already
+    right, and the data file holds the new value.
+    """
+    if _is_dumb(database):
+        database.sync()
+
+
 class DbmFile:
-    """One DBM session database and the locks around each access to it."""
+    """One DBM session database and the locks around each access to it.
+
+    Most formats are opened and closed inside every access, so other processes see each
+    change. ``dbm.dumb`` (pure Python, whose opening parses its whole index) is kept open
+    instead: every change made here adds one to a count in the lock file, and a kept
+    database is used only while that count and its index file are as it last saw them.
+    """
 
     def __init__(self, path: str, dbm_module: ModuleType = dbm):
         self.path = path
         self.module = dbm_module
 
     @contextlib.contextmanager
-    def _locked(self, exclusive: bool) -> Iterator[None]:
+    def _locked(self, exclusive: bool) -> Iterator[int]:
         lock_file = _lock_file(self.path + ".lck")
         with lock_file.threads:
             fcntl.lockf(lock_file.descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             try:
-                yield
+                yield lock_file.descriptor
             finally:
                 fcntl.lockf(lock_file.descriptor, fcntl.LOCK_UN)
 
-    def _open(self, flag: str):
+    def _format(self) -> ModuleType | None:
+        """The module of the database's format; None when it does not exist yet."""
+        if self.module is not dbm:
+            return self.module
         # The generic ``dbm`` opener picks the format of an existing file (whichdb).
-        return self.module.open(self.path, flag, DBM_FILE_MODE)
-
-    def _open_existing(self):
-        """The database opened read-only, or None when it does not exist yet."""
-        if self.module is dbm:
-            if dbm.whichdb(self.path) is None:
-                return None
-            return dbm.open(self.path, "r")
-        try:
-            return self.module.open(self.path, "r")
-        except FileNotFoundError:
+        name = dbm.whichdb(self.path)
+        if name is None:
             return None
+        if not name:
+            raise dbm.error[0](f"db type of {self.path} could not be determined")
+        return importlib.import_module(name)
+
+    @contextlib.contextmanager
+    def _opened(self, descriptor: int, create: bool) -> Iterator:
+        """The database, with its lock held (None when it does not exist and ``create`` is
+        false); closed at the end, unless it is a kept ``dbm.dumb`` one (see ``_commit``)."""
+        kept = _kept_open.get(self.path)
+        if kept is not None and (
+            kept.generation != _generation(descriptor)
+            or kept.signature != _dir_signature(self.path)
+            or self.module not in (dbm, dumb)
+        ):
+            _kept_open.pop(self.path, None)
+            kept = None
+        if kept is None:
+            module = self._format()
+            if module is None:
+                if not create:
+                    yield None
+                    return
+                self.module.open(self.path, "c", DBM_FILE_MODE).close()
+                module = self._format()
+            if module is not dumb:
+                with contextlib.closing(module.open(self.path, "c" if create else "r",
+                                                    DBM_FILE_MODE)) as database:  # fmt: skip
+                    yield database
+                return
+            kept = _KeptOpen(dumb.open(self.path, "c", DBM_FILE_MODE), b"", None)
+        try:
+            yield kept.database
+        except BaseException:
+            _kept_open.pop(self.path, None)
+            raise
+        kept.generation = _generation(descriptor)
+        kept.signature = _dir_signature(self.path)
+        _kept_open[self.path] = kept
+
+    def _changed(self, descriptor: int) -> None:
+        """Count a change, so other processes reopen their kept copy."""
+        generation = _next_generation(descriptor)
+        kept = _kept_open.get(self.path)
+        if kept is not None:
+            kept.generation = generation
 
     def get(self, key: bytes) -> bytes | None:
-        with self._locked(exclusive=False):
-            database = self._open_existing()
-            if database is None:
-                return None
-            with contextlib.closing(database):
-                return database.get(key)
+        with (
+            self._locked(exclusive=False) as descriptor,
+            self._opened(descriptor, False) as database,
+        ):
+            return None if database is None else database.get(key)
 
     def put(self, key: bytes, value: bytes) -> None:
-        with self._locked(exclusive=True), contextlib.closing(self._open("c")) as database:
-            database[key] = value
+        with self._locked(exclusive=True) as descriptor:
+            with self._opened(descriptor, True) as database:
+                before = _index_entry(database, key)
+                database[key] = value
+                if before is None or before != _index_entry(database, key):
+                    _commit(database)
+            self._changed(descriptor)
 
     def delete(self, key: bytes) -> None:
-        with self._locked(exclusive=True), contextlib.closing(self._open("c")) as database:
-            with contextlib.suppress(KeyError):
-                del database[key]
+        with self._locked(exclusive=True) as descriptor:
+            with self._opened(descriptor, True) as database:
+                with contextlib.suppress(KeyError):
+                    del database[key]
+                _commit(database)
+            self._changed(descriptor)
 
     def items(self) -> list[tuple[bytes, bytes]]:
-        with self._locked(exclusive=False):
-            database = self._open_existing()
-            if database is None:
-                return []
-            with contextlib.closing(database):
-                return [(key, database[key]) for key in database.keys()]
+        with (
+            self._locked(exclusive=False) as descriptor,
+            self._opened(descriptor, False) as database,
+        ):
+            return [] if database is None else [(key, database[key]) for key in database.keys()]
 
     def delete_unchanged(self, doomed: dict[bytes, bytes]) -> int:
         """Delete each key whose value is still the one given; the number deleted."""
         deleted = 0
-        with self._locked(exclusive=True), contextlib.closing(self._open("c")) as database:
-            for key, value in doomed.items():
-                if database.get(key) == value:
-                    del database[key]
-                    deleted += 1
+        with self._locked(exclusive=True) as descriptor:
+            with self._opened(descriptor, True) as database:
+                for key, value in doomed.items():
+                    if database.get(key) == value:
+                        del database[key]
+                        deleted += 1
+                _commit(database)
+            self._changed(descriptor)
         return deleted
 
 
@@ -164,12 +277,9 @@ class DbmSession(BaseSession):
 
     def __init__(self, req, dbm: str | None = None, sid: str | None = 0, secret=None,  # noqa: A002
                  dbmtype: ModuleType = dbm, timeout: float = 0, lock: int = 1):  # fmt: skip
+        self._settings = opts.session_settings(req)
         if not dbm:
-            options = req.get_options()
-            dbm = opts.option(options, opts.DBM_FILENAME)
-            if not dbm:
-                dbm = os.path.join(opts.directory_option(options, opts.DBM_DIRECTORY),
-                                   "mp_sess.dbm")  # fmt: skip
+            dbm = self._settings.dbm_filename
         self._dbmfile = dbm
         self._dbmtype = _dbm_module(dbmtype)
         self._database = DbmFile(dbm, self._dbmtype)

@@ -36,7 +36,7 @@ def default_session_type() -> str:
 
 def session_class(req) -> type[BaseSession]:
     """The class ``PythonOption session`` (or the process model) picks for ``req``."""
-    name = opts.option(req.get_options(), opts.SESSION_TYPE) or default_session_type()
+    name = opts.session_settings(req).get(opts.SESSION_TYPE) or default_session_type()
     try:
         return SESSION_TYPES[name]
     except KeyError:

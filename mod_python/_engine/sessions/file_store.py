@@ -9,7 +9,8 @@ never half of one; they are 0600 in 0700 directories.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import threading
 import time
 import traceback
 
@@ -17,12 +18,14 @@ from ..constants import APLOG_ERR, APLOG_NOTICE
 from . import options as opts
 from .background import start_cleanup
 from .base import BaseSession
+from .options import (  # noqa: F401 - mod_python's names, exported by mod_python.Session
+    DFT_CLEANUP_TIME_LIMIT,
+    DFT_FAST_CLEANUP,
+    DFT_GRACE_PERIOD,
+    DFT_VERIFY_CLEANUP,
+)
 from .pickles import dump_state, load_state
 
-DFT_FAST_CLEANUP = True
-DFT_VERIFY_CLEANUP = True
-DFT_GRACE_PERIOD = 240  # seconds an expired session is spared (a request may be saving it)
-DFT_CLEANUP_TIME_LIMIT = 2  # seconds one cleanup run may take; 0 = no limit
 FS_STAT_VERSION = "MPFS_3.2"  # first word of the cleanup's resume file, fs_status.txt
 _STALE_CLEANUP_LOCK = 3600  # seconds after which a cleanup lock file is presumed abandoned
 _STALE_TEMP_FILE = 3600  # seconds after which a leftover temporary file is removed
@@ -36,12 +39,46 @@ def make_filesession_dirs(session_directory: str) -> None:
         os.makedirs(os.path.join(session_directory, f"{index:02x}"), mode=0o700, exist_ok=True)
 
 
+def _new_process_token() -> None:
+    global _process_token
+    _process_token = secrets.token_hex(4)
+
+
+_process_token = ""
+_new_process_token()
+os.register_at_fork(after_in_child=_new_process_token)  # a child must not reuse its names
+
+
+def temporary_name(path: str) -> str:
+    """A hidden name beside ``path`` that no other writer uses at the same time: it names
+    the process (a random token, fresh after fork, so hosts sharing the directory differ)
+    and the thread, and a thread writes one file at a time."""
+    directory, name = os.path.split(path)
+    return os.path.join(
+        directory, f"{_TEMP_PREFIX}{name}.{_process_token}{threading.get_ident():x}"
+    )
+
+
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` by a 0600 file holding ``data``, in one rename."""
-    descriptor, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=os.path.dirname(path))
+    """Replace ``path`` by a 0600 file holding ``data``, in one rename.
+
+    Not fsync'd, as mod_python's saves were not: a session survives the server process,
+    not a crash of the machine (the rename still leaves the old or the new file whole).
+    """
+    temporary = temporary_name(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
+        descriptor = os.open(temporary, flags, 0o600)
+    except FileExistsError:  # left by a write of this process and thread that died
+        os.unlink(temporary)
+        descriptor = os.open(temporary, flags, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -56,23 +93,12 @@ class FileSession(BaseSession):
 
     def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1,
                  fast_cleanup: int | bool = -1, verify_cleanup: int | bool = -1):  # fmt: skip
-        options = req.get_options()
-        if fast_cleanup == -1:
-            fast_cleanup = opts.true_or_false(
-                opts.option(options, opts.FAST_CLEANUP, DFT_FAST_CLEANUP)
-            )
-        if verify_cleanup == -1:
-            verify_cleanup = opts.true_or_false(
-                opts.option(options, opts.VERIFY_CLEANUP, DFT_VERIFY_CLEANUP)
-            )
-        self._fast_cleanup = fast_cleanup
-        self._verify_cleanup = verify_cleanup
-        self._grace_period = int(opts.option(options, opts.GRACE_PERIOD, DFT_GRACE_PERIOD))
-        self._cleanup_time_limit = int(
-            opts.option(options, opts.CLEANUP_TIME_LIMIT, DFT_CLEANUP_TIME_LIMIT)
-        )
-        self._sessdir = os.path.join(opts.directory_option(options, opts.FILE_DIRECTORY),
-                                     "mp_sess")  # fmt: skip
+        self._settings = settings = opts.session_settings(req)
+        self._fast_cleanup = settings.fast_cleanup if fast_cleanup == -1 else fast_cleanup
+        self._verify_cleanup = settings.verify_cleanup if verify_cleanup == -1 else verify_cleanup
+        self._grace_period = settings.grace_period
+        self._cleanup_time_limit = settings.cleanup_time_limit
+        self._sessdir = settings.file_directory
         # The cleanup judges file ages by this timeout, not by each session's own (as
         # mod_python does); verify_cleanup then reads the session's timeout.
         self._cleanup_timeout = timeout or opts.DEFAULT_TIMEOUT
@@ -82,30 +108,32 @@ class FileSession(BaseSession):
         return os.path.join(self._sessdir, self._sid[:2], self._sid)
 
     def do_load(self) -> dict | None:
-        filename = self._filename()
         try:
-            with open(filename, "rb") as stream:
+            with open(self._filename(), "rb") as stream:
                 state = load_state(stream.read())
+                try:
+                    if time.time() - state["_accessed"] <= state["_timeout"]:
+                        # A fresh mtime keeps the cleanup away while this request works on it.
+                        os.utime(stream.fileno())
+                except (KeyError, TypeError, OSError):
+                    pass
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - a damaged file is an absent session, and logged
             self._req.log_error(f"Error while loading a session : {traceback.format_exc()}",
                                 APLOG_ERR)  # fmt: skip
             return None
-        try:
-            if time.time() - state["_accessed"] <= state["_timeout"]:
-                # A fresh mtime keeps the cleanup away while this request works on it.
-                os.utime(filename, None)
-        except (KeyError, TypeError, OSError):
-            pass
         return state
 
     def do_save(self, state: dict) -> None:
         filename = self._filename()
         try:
-            if not os.path.isdir(os.path.dirname(filename)):
+            data = dump_state(state)
+            try:
+                write_atomically(filename, data)
+            except FileNotFoundError:  # the first save: no session directory yet
                 make_filesession_dirs(self._sessdir)
-            write_atomically(filename, dump_state(state))
+                write_atomically(filename, data)
         except Exception:  # noqa: BLE001 - mod_python logs a failed save and carries on
             self._req.log_error(f"Error while saving a session : {traceback.format_exc()}",
                                 APLOG_ERR)  # fmt: skip

@@ -107,39 +107,47 @@ class ProcessOnlyLock:
 class _Holding:
     __slots__ = ("owner", "count", "ready")
 
-    def __init__(self, owner: object):
+    def __init__(self, owner: object, ready: bool):
         self.owner = owner
         self.count = 1
-        self.ready = False  # the store lock is taken (the winner may still be getting it)
+        self.ready = ready  # the store lock is taken (the winner may still be getting it)
 
 
 class SessionLocks:
-    """The process's table of held session locks in front of one ``StoreLock``."""
+    """The process's table of held session locks in front of one ``StoreLock``.
+
+    The table's mutex is a plain lock; the condition on it is used only when a thread
+    has to wait, so an uncontended take and release cost a dict lookup each.
+    """
 
     def __init__(self, store: StoreLock):
         self.store = store
+        # A store with no cross-process half is taken as soon as the table says so.
+        self._process_only = isinstance(store, ProcessOnlyLock)
         self._reset()
 
     def _reset(self) -> None:
-        self._changed = threading.Condition()
+        self._mutex = threading.Lock()
+        self._changed = threading.Condition(self._mutex)
         self._held: dict[str, _Holding] = {}
+        self._waiting = 0  # threads waiting on _changed
 
     def acquire(self, sid: str, owner: object, timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         """Take ``sid``'s lock for ``owner`` (again, if it holds it already)."""
         deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                holding = self._held.get(sid)
+        with self._mutex:
+            holding = self._held.get(sid)
+            if holding is None:
+                holding = self._held[sid] = _Holding(owner, self._process_only)
+            elif holding.owner is owner and holding.ready:
+                holding.count += 1
+                return
+            else:
+                holding = self._wait_turn(sid, owner, deadline, timeout)
                 if holding is None:
-                    holding = self._held[sid] = _Holding(owner)
-                    break
-                if holding.owner is owner and holding.ready:
-                    holding.count += 1
                     return
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise SessionLockTimeout(_timeout_message(sid, timeout))
-                self._changed.wait(remaining)
+        if self._process_only:
+            return
         # This thread won the process's turn; now wait for the other processes.
         try:
             taken = self.store.acquire(sid, deadline)
@@ -149,17 +157,45 @@ class SessionLocks:
         if not taken:
             self._forget(sid)
             raise SessionLockTimeout(_timeout_message(sid, timeout))
-        with self._changed:
+        with self._mutex:
             holding.ready = True
+            if self._waiting:
+                self._changed.notify_all()
+
+    def _wait_turn(self, sid: str, owner: object, deadline: float,
+                   timeout: float) -> _Holding | None:  # fmt: skip
+        """With the mutex held: wait until ``sid`` is free (a new holding for ``owner``) or
+        ``owner`` holds it (None: the take was counted)."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SessionLockTimeout(_timeout_message(sid, timeout))
+            self._waiting += 1
+            try:
+                self._changed.wait(remaining)
+            finally:
+                self._waiting -= 1
+            holding = self._held.get(sid)
+            if holding is None:
+                holding = self._held[sid] = _Holding(owner, self._process_only)
+                return holding
+            if holding.owner is owner and holding.ready:
+                holding.count += 1
+                return None
 
     def release(self, sid: str, owner: object, count: int = 1) -> None:
         """Give back ``count`` takes of ``sid``'s lock; the last one frees it for others."""
-        with self._changed:
+        with self._mutex:
             holding = self._held.get(sid)
             if holding is None or holding.owner is not owner:
                 return
             holding.count -= count
             if holding.count > 0:
+                return
+            if self._process_only:
+                del self._held[sid]
+                if self._waiting:
+                    self._changed.notify_all()
                 return
         try:
             self.store.release(sid)
@@ -167,14 +203,15 @@ class SessionLocks:
             self._forget(sid)
 
     def held_count(self, sid: str, owner: object) -> int:
-        with self._changed:
+        with self._mutex:
             holding = self._held.get(sid)
             return holding.count if holding is not None and holding.owner is owner else 0
 
     def _forget(self, sid: str) -> None:
-        with self._changed:
+        with self._mutex:
             del self._held[sid]
-            self._changed.notify_all()
+            if self._waiting:
+                self._changed.notify_all()
 
 
 def _timeout_message(sid: str, timeout: float) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
+
+from .locks import DEFAULT_LOCK_TIMEOUT
 
 COOKIE_NAME = "pysid"
 DEFAULT_TIMEOUT = 30 * 60  # seconds of inactivity before a session expires
@@ -37,6 +40,12 @@ CLEANUP_TIME_LIMIT = ("mod_python.file_session.cleanup_time_limit", "session_cle
 REDIS_URL = ("mod_python.redis_session.url",)
 REDIS_KEY_PREFIX = ("mod_python.redis_session.key_prefix",)
 REDIS_LOCK_EXPIRY = ("mod_python.redis_session.lock_expiry",)
+
+# FileSession's cleanup defaults (mod_python's values and names).
+DFT_FAST_CLEANUP = True
+DFT_VERIFY_CLEANUP = True
+DFT_GRACE_PERIOD = 240  # seconds an expired session is spared (a request may be saving it)
+DFT_CLEANUP_TIME_LIMIT = 2  # seconds one cleanup run may take; 0 = no limit
 
 
 _ABSENT = object()
@@ -76,3 +85,76 @@ def seconds_option(options: Mapping[str, Any], names: tuple[str, ...], default: 
 def directory_option(options: Mapping[str, Any], names: tuple[str, ...]) -> str:
     """A directory from ``options``, else the system's temporary directory."""
     return os.fspath(option(options, names, TEMP_DIRECTORY))
+
+
+class SessionSettings:
+    """The session options of one configuration, each parsed on first use and then kept.
+
+    A session reads several options on every request; the engine's configuration objects
+    live for the server's life, so the parsing is done once per configuration section.
+    """
+
+    def __init__(self, options: Mapping[str, Any]):
+        self.options = dict(options)
+
+    def get(self, names: tuple[str, ...], default: Any = None) -> Any:
+        return option(self.options, names, default)
+
+    @cached_property
+    def cookie_name(self) -> str:
+        return self.get(COOKIE_NAME_KEYS, COOKIE_NAME)
+
+    @cached_property
+    def lock_timeout(self) -> float:
+        return seconds_option(self.options, LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT)
+
+    @cached_property
+    def file_directory(self) -> str:
+        """Where FileSession's ``mp_sess`` directory lives."""
+        return os.path.join(directory_option(self.options, FILE_DIRECTORY), "mp_sess")
+
+    @cached_property
+    def fast_cleanup(self) -> bool:
+        return true_or_false(self.get(FAST_CLEANUP, DFT_FAST_CLEANUP))
+
+    @cached_property
+    def verify_cleanup(self) -> bool:
+        return true_or_false(self.get(VERIFY_CLEANUP, DFT_VERIFY_CLEANUP))
+
+    @cached_property
+    def grace_period(self) -> int:
+        return int(self.get(GRACE_PERIOD, DFT_GRACE_PERIOD))
+
+    @cached_property
+    def cleanup_time_limit(self) -> int:
+        return int(self.get(CLEANUP_TIME_LIMIT, DFT_CLEANUP_TIME_LIMIT))
+
+    @cached_property
+    def dbm_filename(self) -> str:
+        filename = self.get(DBM_FILENAME)
+        if filename:
+            return filename
+        return os.path.join(directory_option(self.options, DBM_DIRECTORY), "mp_sess.dbm")
+
+
+_SETTINGS_CACHE_LIMIT = 1024  # configurations remembered (more only with .htaccess files)
+_by_config: dict[int, tuple[object, SessionSettings]] = {}
+
+
+def session_settings(req: Any) -> SessionSettings:
+    """The parsed session options in force for ``req``.
+
+    Cached per configuration object of the engine's requests (whose options come from
+    PythonOption lines only); any other request-like object is read afresh each time.
+    """
+    config = getattr(req, "_config", None)
+    if config is None:
+        return SessionSettings(req.get_options())
+    entry = _by_config.get(id(config))
+    if entry is not None and entry[0] is config:
+        return entry[1]
+    settings = SessionSettings(req.get_options())
+    if len(_by_config) >= _SETTINGS_CACHE_LIMIT:
+        _by_config.clear()
+    _by_config[id(config)] = (config, settings)
+    return settings

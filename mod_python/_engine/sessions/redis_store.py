@@ -83,10 +83,10 @@ class RedisSession(BaseSession):
 
     def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1,
                  url: str | None = None):  # fmt: skip
-        options = req.get_options()
-        self._url = url or opts.option(options, opts.REDIS_URL, DEFAULT_URL)
-        self._prefix = opts.option(options, opts.REDIS_KEY_PREFIX, DEFAULT_KEY_PREFIX)
-        self._lock_expiry = opts.seconds_option(options, opts.REDIS_LOCK_EXPIRY,
+        self._settings = settings = opts.session_settings(req)
+        self._url = url or settings.get(opts.REDIS_URL, DEFAULT_URL)
+        self._prefix = settings.get(opts.REDIS_KEY_PREFIX, DEFAULT_KEY_PREFIX)
+        self._lock_expiry = opts.seconds_option(settings.options, opts.REDIS_LOCK_EXPIRY,
                                                 DEFAULT_LOCK_EXPIRY)  # fmt: skip
         self._client = redis_client(self._url)
         super().__init__(req, sid=sid, secret=secret, timeout=timeout, lock=lock)
