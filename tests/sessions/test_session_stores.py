@@ -223,6 +223,76 @@ def test_dbm_cleanup_spares_an_entry_saved_again_meanwhile(tmp_path, monkeypatch
     assert database.get(b"k") is not None
 
 
+def in_child_process(work) -> int:
+    """Run ``work()`` in a forked child (another process, as a prefork server has); its
+    exit status (0: it returned)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        status = 1
+        try:
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+@pytest.mark.parametrize("module", [dbm.dumb, dbm], ids=["dbm.dumb", "generic dbm"])
+def test_dbm_change_by_another_process_is_seen_by_one_that_kept_the_database(tmp_path, module):
+    path = str(tmp_path / "mp_sess.dbm")
+    database = DbmFile(path, module)
+    database.put(b"k", b"mine")
+    assert database.get(b"k") == b"mine"  # kept open from here on
+    for value in (b"theirs", b"a longer value than the slot the first one had" * 20):
+        assert in_child_process(lambda value=value: DbmFile(path, module).put(b"k", value)) == 0
+        assert database.get(b"k") == value
+
+
+def test_dbm_entry_added_by_another_process_is_seen(tmp_path):
+    path = str(tmp_path / "mp_sess.dbm")
+    database = DbmFile(path, dbm.dumb)
+    database.put(b"k", b"mine")
+    assert in_child_process(lambda: DbmFile(path, dbm.dumb).put(b"other", b"theirs")) == 0
+    assert database.get(b"other") == b"theirs"
+
+
+def test_dbm_change_made_without_our_lock_is_seen(tmp_path):
+    # mod_python itself (or a maintenance script) writes the file without the lock file.
+    path = str(tmp_path / "mp_sess.dbm")
+    database = DbmFile(path, dbm.dumb)
+    database.put(b"k", b"mine")
+    assert database.get(b"k") == b"mine"
+    with dbm.dumb.open(path, "w") as outside:
+        outside[b"k"] = b"rewritten by someone else, longer than before"
+    assert database.get(b"k") == b"rewritten by someone else, longer than before"
+
+
+def test_dbm_delete_is_seen_by_a_fresh_reader(tmp_path):
+    path = str(tmp_path / "mp_sess.dbm")
+    database = DbmFile(path, dbm.dumb)
+    database.put(b"k", b"v")
+    database.delete(b"k")
+    assert in_child_process(lambda: os._exit(DbmFile(path, dbm.dumb).get(b"k") is not None)) == 0
+
+
+def test_dbm_get_of_a_missing_database_creates_nothing(tmp_path):
+    path = tmp_path / "mp_sess.dbm"
+    assert DbmFile(str(path)).get(b"k") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mp_sess.dbm.lck"]
+
+
+def test_dbm_rewrite_in_place_keeps_the_index_file(tmp_path):
+    # A value that fits its old slot is rewritten in the data file; the index is unchanged.
+    path = str(tmp_path / "mp_sess.dbm")
+    database = DbmFile(path, dbm.dumb)
+    database.put(b"k", b"first")
+    before = os.stat(path + ".dir").st_ino
+    database.put(b"k", b"again")
+    assert os.stat(path + ".dir").st_ino == before
+    with dbm.dumb.open(path, "r") as reader:
+        assert reader[b"k"] == b"again"
+
+
 # ---- MemorySession --------------------------------------------------------------------------
 
 

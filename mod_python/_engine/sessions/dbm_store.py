@@ -56,7 +56,8 @@ def _after_fork_in_child() -> None:
     # A thread of the parent may have held a thread lock: the child starts with fresh ones.
     for lock_file in _lock_files.values():
         lock_file.threads = threading.Lock()
-    _kept_open.clear()
+    for path in list(_kept_open):
+        _drop(path)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -99,24 +100,31 @@ def _dir_signature(path: str) -> tuple | None:
 
 
 def _index_entry(database, key: bytes) -> tuple | None:
-    """Where a ``dbm.dumb`` database's index puts ``key``'s value (None: not there, or
-    another format)."""
-    index = getattr(database, "_index", None) if _is_dumb(database) else None
-    return None if index is None else index.get(key)
+    """Where a kept ``dbm.dumb`` database's index puts ``key``'s value (None: not there)."""
+    return database._index.get(key)
 
 
-def _is_dumb(database) -> bool:
-    return type(database).__module__ == dumb.__name__
+def _keepable(database) -> bool:
+    """Whether a ``dbm.dumb`` database has the internals keeping it open relies on: its
+    index (a dict) and its flag saying the index differs from the index file."""
+    return isinstance(getattr(database, "_index", None), dict) and hasattr(database, "_modified")
 
 
-def _commit(database) -> None:
-    """Write a kept ``dbm.dumb`` database's index to disk (others write theirs on close).
+def _settle(database) -> None:
+    """Mark a kept database's index as the one on disk, so that nothing (a later close, the
+    garbage collector) ever writes this process's copy over a newer index file."""
+    database._modified = False
 
-    Skipped by ``put`` when a value was rewritten in place: the index on disk is already
-    right, and the data file holds the new value.
-    """
-    if _is_dumb(database):
-        database.sync()
+
+def _is_kept(database) -> bool:
+    return any(kept.database is database for kept in _kept_open.values())
+
+
+def _drop(path: str) -> None:
+    kept = _kept_open.pop(path, None)
+    if kept is not None:
+        _settle(kept.database)
+        kept.database.close()
 
 
 class DbmFile:
@@ -164,7 +172,7 @@ class DbmFile:
             or kept.signature != _dir_signature(self.path)
             or self.module not in (dbm, dumb)
         ):
-            _kept_open.pop(self.path, None)
+            _drop(self.path)
             kept = None
         if kept is None:
             module = self._format()
@@ -174,20 +182,24 @@ class DbmFile:
                     return
                 self.module.open(self.path, "c", DBM_FILE_MODE).close()
                 module = self._format()
-            if module is not dumb:
-                with contextlib.closing(module.open(self.path, "c" if create else "r",
-                                                    DBM_FILE_MODE)) as database:  # fmt: skip
+            flag = "c" if create or module is dumb else "r"
+            database = module.open(self.path, flag, DBM_FILE_MODE)
+            if module is not dumb or not _keepable(database):
+                with contextlib.closing(database):
                     yield database
                 return
-            kept = _KeptOpen(dumb.open(self.path, "c", DBM_FILE_MODE), b"", None)
+            kept = _kept_open[self.path] = _KeptOpen(database, b"", None)
+        database = kept.database
         try:
-            yield kept.database
+            yield database
+            if database._modified:
+                database.sync()
+                _settle(database)
         except BaseException:
-            _kept_open.pop(self.path, None)
+            _drop(self.path)  # its index may be half changed: never written, reread next time
             raise
         kept.generation = _generation(descriptor)
         kept.signature = _dir_signature(self.path)
-        _kept_open[self.path] = kept
 
     def _changed(self, descriptor: int) -> None:
         """Count a change, so other processes reopen their kept copy."""
@@ -206,10 +218,11 @@ class DbmFile:
     def put(self, key: bytes, value: bytes) -> None:
         with self._locked(exclusive=True) as descriptor:
             with self._opened(descriptor, True) as database:
-                before = _index_entry(database, key)
+                kept = _is_kept(database)
+                before = _index_entry(database, key) if kept else None
                 database[key] = value
-                if before is None or before != _index_entry(database, key):
-                    _commit(database)
+                if before is not None and before == _index_entry(database, key):
+                    _settle(database)  # rewritten in place: the index file is already right
             self._changed(descriptor)
 
     def delete(self, key: bytes) -> None:
@@ -217,7 +230,6 @@ class DbmFile:
             with self._opened(descriptor, True) as database:
                 with contextlib.suppress(KeyError):
                     del database[key]
-                _commit(database)
             self._changed(descriptor)
 
     def items(self) -> list[tuple[bytes, bytes]]:
@@ -236,7 +248,6 @@ class DbmFile:
                     if database.get(key) == value:
                         del database[key]
                         deleted += 1
-                _commit(database)
             self._changed(descriptor)
         return deleted
 
