@@ -233,7 +233,8 @@ class Engine:
         status = self._run_request(req, subrequest=False)
         if status not in (OK, DONE):
             self._die(req, status)
-        req._end_output()  # ap_finalize_request_protocol: EOS down the output filters
+        if req._output_chain is not None:  # ap_finalize_request_protocol: EOS down the filters
+            req._end_output()
 
     def _run_request(self, req: Request, subrequest: bool) -> int:
         """The phases, then (ap_invoke_handler) the configured filters and the content."""
@@ -315,9 +316,15 @@ class Engine:
             status = phases.run(req, "PythonHeaderParserHandler", config)
             if status not in (OK, DECLINED):
                 return status
-        status = check_access(phases, req, config, self._auth_basic_loaded)
-        if status != OK:
-            return status
+        if (
+            not config.access_is_open
+            or "PythonAccessHandler" in handler_phases
+            or req._dynamic_handlers
+            or config.wsgi
+        ):
+            status = check_access(phases, req, config, self._auth_basic_loaded)
+            if status != OK:
+                return status
         status = DECLINED
         if "PythonTypeHandler" in handler_phases or req._dynamic_handlers:
             status = phases.run(req, "PythonTypeHandler", config)

@@ -46,7 +46,13 @@ class ResponseWriter:
 
     def flush(self) -> None:
         if not self.headers_sent:
-            keep_unread_body(self.active)
+            req = self.active
+            if (
+                req._body_started
+                or "CONTENT_LENGTH" in req._environ
+                or ("HTTP_TRANSFER_ENCODING" in req._environ)
+            ):
+                keep_unread_body(req)
             self._send_headers(content_length=None)
         if self._pending:
             chunks, self._pending = self._pending, []

@@ -153,10 +153,7 @@ class PhaseRunner:
     def _dispatch(self, req, phase: str, config) -> int:
         """mod_python's HandlerDispatch: run the list until a result outside the continue set."""
         continue_set = PHASES[phase]
-        directives = config.directives
-        debug = directives.get("PythonDebug") == "1"
-        autoreload = directives.get("PythonAutoReload") != "0"
-        python_path = directives.get("PythonPath")
+        debug, autoreload, python_path = config.dispatch_settings
         default_object = PHASE_DEFAULT_FUNCTIONS[phase]
         cursor = req._hlist
         entries = cursor._entries  # the running list: add_handler may append to it

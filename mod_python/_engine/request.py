@@ -472,7 +472,9 @@ class Request:
         """Called by the writer once headers went out without a Content-Length."""
         self._sent_bodyct = 1
         headers = self._headers_out
-        if (headers is None or not headers.get("Content-Length")) and self.proto_num >= 1001:
+        if (headers is None or not headers.get("Content-Length")) and (
+            self._environ.get("SERVER_PROTOCOL") == "HTTP/1.1" or self.proto_num >= 1001
+        ):
             self._chunked = 1
 
     _bytes_queued = property(attrgetter("_queued"))

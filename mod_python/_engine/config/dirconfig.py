@@ -190,6 +190,16 @@ class DirConfig:
             directives.get("PythonInterpPerDirective") == "1",
         )
 
+    @cached_property
+    def dispatch_settings(self) -> tuple[bool, bool, str | None]:
+        """(PythonDebug On, PythonAutoReload not Off, PythonPath), read once per config."""
+        directives = self.directives
+        return (
+            directives.get("PythonDebug") == "1",
+            directives.get("PythonAutoReload") != "0",
+            directives.get("PythonPath"),
+        )
+
     @property
     def debug(self) -> bool:
         return self.directives.get("PythonDebug") == "1"
