@@ -88,6 +88,14 @@ def write_atomically(path: str, data: bytes) -> None:
         raise
 
 
+def read_whole(descriptor: int) -> bytes:
+    """Everything from ``descriptor`` to the end of the file."""
+    chunks = []
+    while chunk := os.read(descriptor, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class FileSession(BaseSession):
     """Sessions as files under ``<database_directory>/mp_sess``."""
 
@@ -109,21 +117,31 @@ class FileSession(BaseSession):
 
     def do_load(self) -> dict | None:
         try:
-            with open(self._filename(), "rb") as stream:
-                state = load_state(stream.read())
-                try:
-                    if time.time() - state["_accessed"] <= state["_timeout"]:
-                        # A fresh mtime keeps the cleanup away while this request works on it.
-                        os.utime(stream.fileno())
-                except (KeyError, TypeError, OSError):
-                    pass
+            descriptor = os.open(self._filename(), os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
             return None
-        except Exception:  # noqa: BLE001 - a damaged file is an absent session, and logged
-            self._req.log_error(f"Error while loading a session : {traceback.format_exc()}",
-                                APLOG_ERR)  # fmt: skip
+        except Exception:  # noqa: BLE001 - an unreadable file is an absent session, and logged
+            self._log_load_error()
             return None
+        try:
+            state = load_state(read_whole(descriptor))
+        except Exception:  # noqa: BLE001 - a damaged file is an absent session, and logged
+            self._log_load_error()
+            return None
+        else:
+            try:
+                if time.time() - state["_accessed"] <= state["_timeout"]:
+                    # A fresh mtime keeps the cleanup away while this request works on it.
+                    os.utime(descriptor)
+            except (KeyError, TypeError, OSError):
+                pass  # a malformed session is refused by load(); a file not ours stays as it is
+        finally:
+            os.close(descriptor)
         return state
+
+    def _log_load_error(self) -> None:
+        self._req.log_error(f"Error while loading a session : {traceback.format_exc()}",
+                            APLOG_ERR)  # fmt: skip
 
     def do_save(self, state: dict) -> None:
         filename = self._filename()

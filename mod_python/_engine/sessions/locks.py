@@ -80,6 +80,11 @@ class FileRecordLock:
 
     def acquire(self, sid: str, deadline: float) -> bool:
         descriptor, offset = self._descriptor, lock_offset(sid)
+        try:  # the usual case, at once: nobody holds it
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+            return True
+        except (BlockingIOError, PermissionError):
+            pass
 
         def attempt() -> bool:
             try:
