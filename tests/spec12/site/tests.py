@@ -87,11 +87,9 @@ def req_unauthorized(req):
 
 
 def req_get_basic_auth_pw(req):
-    # Authen phase: remember what the credentials decoded to; content phase: report it.
-    if req.phase == "PythonAuthenHandler":
-        req.notes["pw"] = req.get_basic_auth_pw()
-        return apache.OK
-    req.write(repr((req.user, req.notes["pw"])))
+    # Called in the content phase: decoding the credentials also sets req.user.
+    password = req.get_basic_auth_pw()
+    req.write(repr((req.user, password)))
     return apache.OK
 
 
@@ -302,6 +300,11 @@ def import_test(req):
     imported = "dummymodule" in sys.modules
     called = "dummymodule::function" in apache.main_server.get_options()
     req.write(repr((in_path, imported, called)))
+    return apache.OK
+
+
+def server_error_fname(req):
+    req.write(repr((req.server.error_fname, apache.main_server.error_fname is not None)))
     return apache.OK
 
 
