@@ -121,3 +121,60 @@ def test_psp_debug_suffix_shows_source_only_when_debug_is_on(make_site):
     response = make_site(PSP_CONF % "On", files={"page.psp": PSP_PAGE}).get("/page.psp_")
     assert response.status == 200
     assert b"SOURCE-ONLY" in response.body
+
+
+def test_ssi_echo_escapes_request_text(make_site):
+    # mod_include's echo encodes as entities by default: a query or header cannot add markup.
+    site = make_site(SSI_CONF, files={"echo.shtml": '[<!--#echo var="QUERY_STRING" -->]'
+                                                    '[<!--#echo var="HTTP_USER_AGENT" -->]'})  # fmt: skip
+    response = site.get('/echo.shtml?<script>x"', headers={"User-Agent": "<script>ua"})
+    assert response.text == "[&lt;script&gt;x&quot;][&lt;script&gt;ua]"
+
+
+@pytest.mark.parametrize(
+    "target", ["/../../etc/hostname", "../../../etc/hostname", "/%2e%2e/%2e%2e/etc/hostname"]
+)
+def test_ssi_include_virtual_cannot_leave_the_document_root(make_site, target):
+    site = make_site(SSI_CONF, files={"page.shtml": f'[<!--#include virtual="{target}" -->]'})
+    assert site.get("/page.shtml").text == f"[{SSI_ERROR}]"
+    assert "unable to include" in site.error_log
+
+
+AUTH_CONF = """
+<Directory "{docroot}/pub">
+    SetHandler mod_python
+    PythonHandler mod_python.publisher
+</Directory>
+<Directory "{docroot}/basic">
+    AuthType Basic
+    AuthName "area"
+    AuthUserFile "{docroot}/../htpasswd"
+    Require valid-user
+</Directory>
+"""
+AUTH_FILES = {
+    "pub/page.py": "def __auth__(req, user, passwd):\n    return (user, passwd) == ('a', 'b')\n"
+    "def index(req):\n    return 'inside'\n",
+    "basic/page.txt": "inside",
+}
+
+
+@pytest.mark.parametrize(
+    "authorization, publisher_status, basic_status",
+    [("Basic !!!!", 400, 401),  # not base64
+     ("Basic QQ==", 400, 401),  # no colon
+     ("Basic", 400, 401),
+     ("Basic /w==", 400, 401),  # not UTF-8
+     ("Digest x", 401, 401),
+     ("Basic YTpiOmM=", 401, 401),  # a / "b:c": the password keeps its colon
+     ("Basic " + "A" * 9000, 400, 400)],  # beyond LimitRequestFieldSize
+)  # fmt: skip
+def test_malformed_authorization_is_refused_cleanly(make_site, authorization, publisher_status,
+                                                   basic_status):  # fmt: skip
+    site = make_site(AUTH_CONF, files=AUTH_FILES)
+    (site.root / "htpasswd").write_text("a:$apr1$placeholder$xxxxxxxxxxxxxxxxxxxxxx\n")
+    publisher = site.get("/pub/page.py", headers={"Authorization": authorization})
+    basic = site.get("/basic/page.txt", headers={"Authorization": authorization})
+    assert (publisher.status, basic.status) == (publisher_status, basic_status)
+    assert b"inside" not in publisher.body + basic.body
+    assert b"Traceback" not in publisher.body + basic.body
