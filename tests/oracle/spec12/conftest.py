@@ -7,12 +7,12 @@ both servers and returns ``(ours, oracle)``.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
-from oracle.conftest import read_response, serve_site
+from oracle.conftest import serve_site
+from oracle.test_oracle_config import ConfigServers
 
 HERE = Path(__file__).parent
 SPEC12_SITE = HERE.parents[1] / "spec12" / "site"
@@ -32,14 +32,7 @@ class NamedHosts:
 
 def send(port: int, method: str, path: str, vhost: str, headers: dict, body: bytes):
     """One request with ``Host: vhost`` (the shared send_raw always names 127.0.0.1)."""
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {vhost}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    if body:
-        lines.append(f"Content-Length: {len(body)}")
-    raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
-        sock.sendall(raw)
-        return read_response(sock, method, port)
+    return ConfigServers.send(port, method, path, {"Host": vhost, **headers}, body)
 
 
 @pytest.fixture(scope="session")
