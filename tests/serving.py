@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -20,14 +21,53 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_CONF = REPO_ROOT / "examples" / "httpd.conf"
 START_DEADLINE = 60.0  # seconds; generous for a loaded CI machine, only spent on failure
-STOP_DEADLINE = 20.0
+STOP_DEADLINE = 60.0  # likewise: a pre-fork server on a loaded machine may stop slowly
+REPLY_DEADLINE = 60.0
+PRIVATE_PORTS_FROM = 20000  # free_port's ports: from here up to the ephemeral range
+
+
+_handed_out: set[int] = set()
+_chooser = random.Random()  # seeded from the OS per process: xdist workers choose apart
+
+
+def _ephemeral_ports() -> range:
+    """The kernel's range for the local ends of outgoing connections (and for port 0)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)  # Linux's default
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port on 127.0.0.1 that was free a moment ago and not handed out before here.
+
+    Chosen at random below the ephemeral range: a port from that range (what binding port
+    0 gives) may meanwhile become the local end of any outgoing connection, even of the
+    readiness probe itself (a TCP self-connect, which looks like a listening server).
+    """
+    ephemeral = _ephemeral_ports()
+    if ephemeral.start - PRIVATE_PORTS_FROM < 1000:  # no room below it: let the kernel pick
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        _handed_out.add(port)
+        return port
+    for _ in range(1000):
+        port = _chooser.randrange(PRIVATE_PORTS_FROM, ephemeral.start)
+        if port not in _handed_out and _is_free(port):
+            _handed_out.add(port)
+            return port
+    raise AssertionError("no free port found")
 
 
 def mod_python_command(*args: str) -> list[str]:
@@ -139,7 +179,7 @@ class ServerProcess:
         return self.stderr_path.read_text(errors="replace")
 
     def get(self, path: str, headers: dict | None = None) -> Reply:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REPLY_DEADLINE)
         try:
             connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()

@@ -32,7 +32,7 @@ def dead_pid() -> int:
 def worker_other_than(port: int, worker: int) -> int | None:
     """The pid of the worker that answered, if not ``worker`` (None for it or no answer)."""
     try:
-        answered = int(get(port, timeout=5)[2].split()[0])
+        answered = int(get(port, timeout=15)[2].split()[0])
     except OSError:  # the connection went to a worker that was stopping
         return None
     return answered if answered != worker else None

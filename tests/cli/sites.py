@@ -87,7 +87,7 @@ def run(*args: str, cwd: Path | None = None, timeout: float = 60) -> subprocess.
     )  # fmt: skip
 
 
-def get(port: int, path: str = "/pid.py", timeout: float = 15) -> tuple[int, dict, str]:
+def get(port: int, path: str = "/pid.py", timeout: float = 60) -> tuple[int, dict, str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path)
@@ -98,8 +98,9 @@ def get(port: int, path: str = "/pid.py", timeout: float = 15) -> tuple[int, dic
         connection.close()
 
 
-def wait_for(condition, deadline: float = 20.0, interval: float = 0.05):
-    """Poll ``condition()`` until it returns something true; AssertionError at the deadline."""
+def wait_for(condition, deadline: float = 60.0, interval: float = 0.05):
+    """Poll ``condition()`` until it returns something true; AssertionError at the deadline
+    (generous: it is only reached on failure, and a loaded machine may be slow)."""
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         value = condition()
