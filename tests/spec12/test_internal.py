@@ -43,14 +43,10 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def internal(tmp_path_factory):
+@pytest.fixture
+def internal(make_site):
     """One run of the nine checks: (report lines by check name, response, error log)."""
-    import io
-
-    from conftest import Site
-
-    site = Site(tmp_path_factory.mktemp("internal"), CONF, {"internal.py": INTERNAL}, io.StringIO())
+    site = make_site(CONF, {"internal.py": INTERNAL})
     response = site.get("/internal.py", headers={"Host": "test_internal"})
     lines = dict(line.split(": ", 1) for line in response.text.splitlines() if ": " in line)
     return lines, response, site.error_log
