@@ -14,7 +14,6 @@ import textwrap
 import threading
 
 import pytest
-from serving import free_port
 from wsgi_client import Response, call_engine
 
 from mod_python._engine.app import Engine
@@ -86,7 +85,8 @@ def live_server():
 
     def start(site_or_app) -> str:
         app = site_or_app.engine if isinstance(site_or_app, Site) else site_or_app
-        server = wsgi.Server(("127.0.0.1", free_port()), app, numthreads=4)
+        # Port 0: the kernel picks a port while binding it (no window for another to take it).
+        server = wsgi.Server(("127.0.0.1", 0), app, numthreads=4)
         server.prepare()
         thread = threading.Thread(target=server.serve, daemon=True)
         thread.start()

@@ -485,7 +485,8 @@ def test_over_a_socket_a_chunked_upload_and_a_streamed_answer(wsgi_site, live_se
     """
     site = alias_site(wsgi_site, script, "WSGIChunkedRequest On")
     address = urlsplit(live_server(site))
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    # Generous: only reached on failure (a loaded machine answered slowly, not wrongly).
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     try:
         connection.request("POST", "/app", body=iter([b"one,", b"two"]),
                            headers={"Transfer-Encoding": "chunked"}, encode_chunked=True)  # fmt: skip
