@@ -7,35 +7,21 @@ passes, so a hang shows up as a short read instead of a stuck test.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import socket
+import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-# A handler that copies query arguments into the places a response header comes from.
-ECHO_HANDLER = """
-from mod_python import apache, util, Cookie
-
-def handler(req):
-    query = util.parse_qs(req.args or "", keep_blank_values=1)
-    kind = query.get("kind", [""])[0]
-    value = query.get("value", [""])[0]
-    if kind == "headers_out":
-        req.headers_out["X-Echo"] = value
-    elif kind == "err_headers_out":
-        req.err_headers_out["X-Echo"] = value
-    elif kind == "content_type":
-        req.content_type = value
-    elif kind == "cookie":
-        Cookie.add_cookie(req, "echo", value)
-    elif kind == "redirect":
-        util.redirect(req, value)
-    elif kind == "raise":
-        raise ValueError(value)
-    req.write("done")
-    return apache.OK
-"""
+# A handler that copies query arguments into the places a response header comes from: the
+# oracle site's own module, so both servers run the same code.
+ECHO_HANDLER = (
+    Path(__file__).parent.parent / "oracle" / "hostile" / "site" / "echo" / "echo.py"
+).read_text()
 
 ECHO_CONF = """
 <Directory "{docroot}">
@@ -56,6 +42,29 @@ def echo_site(make_site):
         return make_site(ECHO_CONF % debug, files={"echo.py": ECHO_HANDLER})
 
     return build
+
+
+@contextlib.contextmanager
+def served_site(root: Path, conf: str, files: dict, **server_options):
+    """A Site under ``root`` served by cheroot in a thread; yields ``(site, base_url)``.
+
+    For module-scoped fixtures, where the function-scoped ``live_server`` does not fit.
+    """
+    from cheroot import wsgi
+    from conftest import Site
+    from serving import free_port
+
+    site = Site(root, conf, files, io.StringIO())
+    server = wsgi.Server(("127.0.0.1", free_port()), site.engine, **server_options)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    host, port = server.bind_addr
+    try:
+        yield site, f"http://{host}:{port}"
+    finally:
+        server.stop()
+        thread.join(timeout=5)
 
 
 def raw_exchange(base_url: str, request: bytes, deadline: float = READ_DEADLINE) -> bytes:

@@ -4,14 +4,11 @@ Nothing hangs (cheroot's socket timeout bounds a short body), nothing leaks a tr
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from cheroot import wsgi
-from serving import free_port
 
-from .conftest import ECHO_CONF, raw_exchange, status_of
+from .conftest import ECHO_CONF, raw_exchange, served_site, status_of
 
 FORM_HANDLER = """
 from mod_python import apache, util
@@ -27,21 +24,12 @@ FORM_TYPE = "Content-Type: application/x-www-form-urlencoded\r\n"
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    import io
-
-    from conftest import Site
-
-    site = Site(tmp_path_factory.mktemp("framing"), ECHO_CONF % "Off",
-                {"echo.py": FORM_HANDLER}, io.StringIO())  # fmt: skip
-    server = wsgi.Server(("127.0.0.1", free_port()), site.engine, numthreads=4,
-                         timeout=SOCKET_TIMEOUT)  # fmt: skip
-    server.prepare()
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    host, port = server.bind_addr
-    yield site, f"http://{host}:{port}"
-    server.stop()
-    thread.join(timeout=5)
+    root = tmp_path_factory.mktemp("framing")
+    files = {"echo.py": FORM_HANDLER}
+    with served_site(
+        root, ECHO_CONF % "Off", files, numthreads=4, timeout=SOCKET_TIMEOUT
+    ) as served:
+        yield served
 
 
 def post(base: str, headers: str, body: str) -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import raw_exchange, status_of
+from .conftest import raw_exchange, served_site, status_of
 
 SECRET = "OUTSIDE-SECRET"
 
@@ -62,25 +62,12 @@ NOT_A_SEPARATOR = {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """One live site (shared by the module: the requests only read)."""
-    import io
-    import threading
-
-    from cheroot import wsgi
-    from conftest import Site
-    from serving import free_port
-
     root = tmp_path_factory.mktemp("traversal")
     (root / "outside.txt").write_text(SECRET)
-    site = Site(root / "site", SITE_CONF, SITE_FILES, io.StringIO())
+    (root / "site").mkdir()
     (root / "site" / "outside.txt").write_text(SECRET)
-    server = wsgi.Server(("127.0.0.1", free_port()), site.engine, numthreads=2)
-    server.prepare()
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    host, port = server.bind_addr
-    yield site, f"http://{host}:{port}"
-    server.stop()
-    thread.join(timeout=5)
+    with served_site(root / "site", SITE_CONF, SITE_FILES, numthreads=2) as site_and_url:
+        yield site_and_url
 
 
 def get(base: str, target: str) -> bytes:
