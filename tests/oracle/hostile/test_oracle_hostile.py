@@ -58,3 +58,10 @@ def test_malformed_host_gets_the_same_status(hostile_servers, host):
     ours = raw_exchange(f"http://127.0.0.1:{hostile_servers.our_port}", request.encode())
     oracle = raw_exchange(f"http://127.0.0.1:{hostile_servers.oracle_port}", request.encode())
     assert status_of(ours) == status_of(oracle) == 400
+
+
+def test_oracle_cuts_a_handler_header_at_a_nul(hostile_servers):
+    # What test_nul_in_a_header_value_ends_it (tests/hostile) expects of us: httpd's tables
+    # hold C strings.
+    _, oracle = hostile_servers.exchange("GET", "/echo/echo.py?kind=headers_out&value=a%00b")
+    assert (oracle.status, oracle.header("X-Echo")) == (200, "a")
