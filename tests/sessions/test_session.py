@@ -12,6 +12,7 @@ from mod_python import Cookie, Session, apache
 from mod_python._engine import process_model
 from mod_python._engine.sessions import factory, ids
 from mod_python._engine.sessions.base import cleanup_due
+from mod_python._engine.sessions.options import session_settings
 
 from .conftest import BACKENDS, cookie_pair
 
@@ -342,3 +343,51 @@ def test_module_keeps_mod_pythons_constants():
 def test_a_cleanup_is_due_for_draws_below_one_in_cleanup_chance(monkeypatch, drawn, due):
     monkeypatch.setattr("mod_python._engine.sessions.base.random.random", lambda: drawn)
     assert cleanup_due() is due
+
+
+# ---- options -------------------------------------------------------------------------------
+
+
+def test_options_are_parsed_once_per_configuration(session_site):
+    seen = []
+
+    def handler(req):
+        seen.append(session_settings(req))
+        return apache.OK
+
+    site = session_site("MemorySession", handler, "PythonOption session_cookie_name kept")
+    site.get("/app/h.py")
+    site.get("/app/h.py")
+    assert seen[0] is seen[1]
+    assert seen[0].cookie_name == "kept"
+
+
+def test_options_of_a_request_without_engine_configuration_are_read_each_time():
+    class FakeRequest:
+        options = {"session_cookie_name": "first"}
+
+        def get_options(self):
+            return self.options
+
+    req = FakeRequest()
+    assert session_settings(req).cookie_name == "first"
+    req.options = {"mod_python.session.cookie_name": "second"}
+    assert session_settings(req).cookie_name == "second"
+
+
+def test_a_bad_lock_timeout_fails_every_session_not_just_the_first(session_site):
+    failures = []
+
+    def handler(req):
+        try:
+            Session.MemorySession(req)
+        except ValueError as error:
+            failures.append(str(error))
+        return apache.OK
+
+    site = session_site(
+        "MemorySession", handler, "PythonOption mod_python.session.lock_timeout soon"
+    )
+    site.get("/app/h.py")
+    site.get("/app/h.py")
+    assert len(failures) == 2 and "lock_timeout" in failures[1]

@@ -8,13 +8,14 @@ import os
 import pickle
 import stat
 import struct
+import threading
 import time
 
 import pytest
 
 from mod_python import Session, apache
 from mod_python._engine.sessions.dbm_store import DbmFile, cleanup_dbm
-from mod_python._engine.sessions.file_store import FileCleanup
+from mod_python._engine.sessions.file_store import FileCleanup, temporary_name, write_atomically
 
 from .conftest import cookie_pair, recording_handler
 
@@ -363,3 +364,58 @@ def test_redis_lock_left_by_a_crashed_holder_frees_itself(session_site, redis_cl
     # A holder that died: its lock key stays until its expiry, then the session is free.
     redis_client.set(f"{session._prefix}lock:{session.id()}", "dead holder", px=300)
     assert site.get("/app/h.py", headers={"Cookie": cookie}).body == b"old"
+
+
+# ---- atomic writes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "directory"), [("/a/b/sid", "/a/b/"), ("/sid", "/"), ("rel/sid", "rel/"), ("sid", "")]
+)
+def test_temporary_name_is_a_hidden_sibling(path, directory):
+    name = temporary_name(path)
+    assert name.startswith(directory + ".sid.")
+    assert "/" not in name[len(directory) :]
+
+
+def test_temporary_names_differ_between_threads(tmp_path):
+    names = []
+    thread = threading.Thread(target=lambda: names.append(temporary_name(str(tmp_path / "x"))))
+    thread.start()
+    thread.join()
+    assert names[0] != temporary_name(str(tmp_path / "x"))
+
+
+def test_temporary_names_differ_between_processes(tmp_path):
+    path = str(tmp_path / "x")
+    read_end, write_end = os.pipe()
+    status = in_child_process(lambda: os.write(write_end, temporary_name(path).encode()))
+    assert status == 0
+    assert os.read(read_end, 4096).decode() != temporary_name(path)
+
+
+def test_atomic_write_leaves_a_private_file_and_no_temporary(tmp_path):
+    path = tmp_path / "session"
+    path.write_bytes(b"old")
+    write_atomically(str(path), b"new")
+    assert path.read_bytes() == b"new"
+    assert mode(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["session"]
+
+
+def test_atomic_write_replaces_a_temporary_left_by_a_dead_write(tmp_path):
+    path = tmp_path / "session"
+    leftover = tmp_path / os.path.basename(temporary_name(str(path)))
+    leftover.write_bytes(b"half written")
+    write_atomically(str(path), b"whole")
+    assert path.read_bytes() == b"whole"
+    assert not leftover.exists()
+
+
+def test_atomic_write_never_follows_a_planted_link(tmp_path):
+    path, victim = tmp_path / "session", tmp_path / "victim"
+    victim.write_bytes(b"untouched")
+    os.symlink(victim, tmp_path / os.path.basename(temporary_name(str(path))))
+    write_atomically(str(path), b"data")
+    assert victim.read_bytes() == b"untouched"
+    assert path.read_bytes() == b"data" and not path.is_symlink()

@@ -37,19 +37,21 @@ def request_chain_root(req: Any) -> Any:
 class BaseSession(dict):
     """A session's data (the dict) and its bookkeeping; subclasses provide the store."""
 
+    # Each object's starting values, set on the object when they change.
+    _new = 1
+    _created = 0.0
+    _accessed = 0.0
+    _timeout = 0
+    _locked = 0  # how many takes of the session's lock this object holds
+    _invalid = 0
+    _release_registered = False
+    _locks: SessionLocks | None = None
+
     def __init__(self, req, sid: str | None = None, secret: str | bytes | None = None,
                  lock: int = 1, timeout: float = 0):  # fmt: skip
         super().__init__()
         self._req, self._sid, self._secret = req, sid, secret
         self._lock = lock
-        self._new = 1
-        self._created = 0.0
-        self._accessed = 0.0
-        self._timeout = 0
-        self._locked = 0  # how many takes of the session's lock this object holds
-        self._invalid = 0
-        self._release_registered = False
-        self._locks: SessionLocks | None = None
         settings = self.__dict__.get("_settings") or opts.session_settings(req)
         self._settings = settings
         self._cookie_name = settings.cookie_name

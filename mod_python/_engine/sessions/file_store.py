@@ -53,10 +53,8 @@ def temporary_name(path: str) -> str:
     """A hidden name beside ``path`` that no other writer uses at the same time: it names
     the process (a random token, fresh after fork, so hosts sharing the directory differ)
     and the thread, and a thread writes one file at a time."""
-    directory, name = os.path.split(path)
-    return os.path.join(
-        directory, f"{_TEMP_PREFIX}{name}.{_process_token}{threading.get_ident():x}"
-    )
+    directory, slash, name = path.rpartition("/")
+    return f"{directory}{slash}{_TEMP_PREFIX}{name}.{_process_token}{threading.get_ident():x}"
 
 
 def write_atomically(path: str, data: bytes) -> None:
@@ -99,6 +97,8 @@ def read_whole(descriptor: int) -> bytes:
 class FileSession(BaseSession):
     """Sessions as files under ``<database_directory>/mp_sess``."""
 
+    _filename_of: tuple[str | None, str] = (None, "")  # the id and file name last computed
+
     def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1,
                  fast_cleanup: int | bool = -1, verify_cleanup: int | bool = -1):  # fmt: skip
         self._settings = settings = opts.session_settings(req)
@@ -113,7 +113,10 @@ class FileSession(BaseSession):
         super().__init__(req, sid=sid, secret=secret, timeout=timeout, lock=lock)
 
     def _filename(self) -> str:
-        return os.path.join(self._sessdir, self._sid[:2], self._sid)
+        sid = self._sid
+        if self._filename_of[0] != sid:
+            self._filename_of = (sid, os.path.join(self._sessdir, sid[:2], sid))
+        return self._filename_of[1]
 
     def do_load(self) -> dict | None:
         try:

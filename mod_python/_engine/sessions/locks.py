@@ -18,6 +18,7 @@ table (a condition variable); only the thread that wins there touches the file l
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import random
@@ -46,6 +47,7 @@ class StoreLock(Protocol):
     def release(self, sid: str) -> None: ...
 
 
+@functools.lru_cache(maxsize=1024)  # taken and released at least once per request each
 def lock_offset(sid: str) -> int:
     """The byte of the lock file that stands for ``sid`` (the same in every process)."""
     digest = hashlib.blake2b(sid.encode("utf-8", "surrogateescape"), digest_size=8).digest()
@@ -239,7 +241,14 @@ def file_locks() -> SessionLocks:
 
 def process_locks() -> SessionLocks:
     """The lock table of sessions no other process can see."""
-    return locks_for(("process",), ProcessOnlyLock)
+    return _tables.get(_PROCESS_ONLY, _new_process_table)
+
+
+_PROCESS_ONLY = ("process",)
+
+
+def _new_process_table() -> SessionLocks:
+    return SessionLocks(ProcessOnlyLock())
 
 
 def _after_fork_in_child() -> None:
