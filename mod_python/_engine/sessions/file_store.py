@@ -102,10 +102,9 @@ class FileSession(BaseSession):
     def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1,
                  fast_cleanup: int | bool = -1, verify_cleanup: int | bool = -1):  # fmt: skip
         self._settings = settings = opts.session_settings(req)
-        self._fast_cleanup = settings.fast_cleanup if fast_cleanup == -1 else fast_cleanup
-        self._verify_cleanup = settings.verify_cleanup if verify_cleanup == -1 else verify_cleanup
-        self._grace_period = settings.grace_period
-        self._cleanup_time_limit = settings.cleanup_time_limit
+        fast, verify, self._grace_period, self._cleanup_time_limit = settings.file_cleanup
+        self._fast_cleanup = fast if fast_cleanup == -1 else fast_cleanup
+        self._verify_cleanup = verify if verify_cleanup == -1 else verify_cleanup
         self._sessdir = settings.file_directory
         # The cleanup judges file ages by this timeout, not by each session's own (as
         # mod_python does); verify_cleanup then reads the session's timeout.

@@ -114,20 +114,14 @@ class SessionSettings:
         return os.path.join(directory_option(self.options, FILE_DIRECTORY), "mp_sess")
 
     @cached_property
-    def fast_cleanup(self) -> bool:
-        return true_or_false(self.get(FAST_CLEANUP, DFT_FAST_CLEANUP))
-
-    @cached_property
-    def verify_cleanup(self) -> bool:
-        return true_or_false(self.get(VERIFY_CLEANUP, DFT_VERIFY_CLEANUP))
-
-    @cached_property
-    def grace_period(self) -> int:
-        return int(self.get(GRACE_PERIOD, DFT_GRACE_PERIOD))
-
-    @cached_property
-    def cleanup_time_limit(self) -> int:
-        return int(self.get(CLEANUP_TIME_LIMIT, DFT_CLEANUP_TIME_LIMIT))
+    def file_cleanup(self) -> tuple[bool, bool, int, int]:
+        """FileSession's cleanup settings: fast, verify, grace period, time limit."""
+        return (
+            true_or_false(self.get(FAST_CLEANUP, DFT_FAST_CLEANUP)),
+            true_or_false(self.get(VERIFY_CLEANUP, DFT_VERIFY_CLEANUP)),
+            int(self.get(GRACE_PERIOD, DFT_GRACE_PERIOD)),
+            int(self.get(CLEANUP_TIME_LIMIT, DFT_CLEANUP_TIME_LIMIT)),
+        )
 
     @cached_property
     def dbm_filename(self) -> str:
