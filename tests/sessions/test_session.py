@@ -3,6 +3,7 @@ factory (SPEC 6.3; SPEC 12 test_Session_Session, test_Session_illegal_sid)."""
 
 from __future__ import annotations
 
+import dbm
 import re
 import tempfile
 
@@ -391,3 +392,19 @@ def test_a_bad_lock_timeout_fails_every_session_not_just_the_first(session_site)
     site.get("/app/h.py")
     site.get("/app/h.py")
     assert len(failures) == 2 and "lock_timeout" in failures[1]
+
+
+@pytest.mark.parametrize("name", ["FileSession", "MemorySession", "DbmSession"])
+def test_positional_arguments_keep_mod_pythons_order(session_site, name):
+    seen = []
+
+    def handler(req):
+        if name == "DbmSession":  # (req, dbm, sid, secret, dbmtype, timeout, lock)
+            session = Session.DbmSession(req, None, None, None, dbm, 77, 0)
+        else:  # (req, sid, secret, timeout, lock)
+            session = getattr(Session, name)(req, None, None, 77, 0)
+        seen.append((session.timeout(), session._lock))
+        return apache.OK
+
+    session_site(name, handler).get("/app/h.py")
+    assert seen == [(77, 0)]

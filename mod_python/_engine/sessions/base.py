@@ -49,22 +49,21 @@ class BaseSession(dict):
 
     def __init__(self, req, sid: str | None = None, secret: str | bytes | None = None,
                  lock: int = 1, timeout: float = 0):  # fmt: skip
-        super().__init__()
-        self._req, self._sid, self._secret = req, sid, secret
-        self._lock = lock
-        settings = self.__dict__.get("_settings") or opts.session_settings(req)
-        self._settings = settings
-        self._cookie_name = settings.cookie_name
-        self._lock_timeout = settings.lock_timeout
+        # (dict.__new__ made the empty dict: no dict.__init__ call needed)
+        self._req, self._secret, self._lock = req, secret, lock
+        if "_settings" not in self.__dict__:  # a store's __init__ may have looked them up
+            self._settings = opts.session_settings(req)
         self._owner = request_chain_root(req)
 
-        if not self._sid:
-            self._sid = self._sid_from_cookie()
-        if self._sid and not check_sid(self._sid):
-            if sid:
+        given = sid
+        if not sid:
+            sid = self._sid_from_cookie()
+        if sid and not check_sid(sid):
+            if given:
                 # Given by the application: its mistake to handle.
-                raise ValueError(f"Invalid Session ID: sid={sid}")
-            self._sid = None  # from the client: ignored, a new session replaces it
+                raise ValueError(f"Invalid Session ID: sid={given}")
+            sid = None  # from the client: ignored, a new session replaces it
+        self._sid = sid
 
         self.init_lock()
         try:
@@ -97,21 +96,22 @@ class BaseSession(dict):
     # ---- the cookie ------------------------------------------------------------------------
 
     def _sid_from_cookie(self) -> str | None:
+        name = self._settings.cookie_name
         if self._secret:
             # A plain cookie is refused where a signed one is expected (MODPYTHON-191).
-            cookie = cookies.get_cookie(self._req, self._cookie_name, cookies.SignedCookie,
+            cookie = cookies.get_cookie(self._req, name, cookies.SignedCookie,
                                         secret=self._secret, mismatch=cookies.Cookie.IGNORE)  # fmt: skip
         else:
-            cookie = cookies.get_cookie(self._req, self._cookie_name)
+            cookie = cookies.get_cookie(self._req, name)
         return cookie.value if cookie is not None else None
 
     def make_cookie(self) -> cookies.Cookie:
         """The session cookie: the id, signed if there is a secret, with domain and path."""
-        if self._secret:
-            cookie = cookies.SignedCookie(self._cookie_name, self._sid, secret=self._secret)
-        else:
-            cookie = cookies.Cookie(self._cookie_name, self._sid)
         settings = self._settings
+        if self._secret:
+            cookie = cookies.SignedCookie(settings.cookie_name, self._sid, secret=self._secret)
+        else:
+            cookie = cookies.Cookie(settings.cookie_name, self._sid)
         domain = settings.get(opts.APPLICATION_DOMAIN)
         if domain is not None:
             cookie.domain = domain
@@ -196,7 +196,8 @@ class BaseSession(dict):
         if not self._lock:
             return
         try:
-            self._lock_table().acquire(self._sid, self._owner, self._lock_timeout)
+            (self._locks or self._lock_table()).acquire(self._sid, self._owner,
+                                                        self._settings.lock_timeout)  # fmt: skip
         except SessionLockTimeout as error:
             self._req.log_error(f"Session: {error}", APLOG_ERR)
             raise SERVER_RETURN(HTTP_SERVICE_UNAVAILABLE) from None
@@ -209,7 +210,7 @@ class BaseSession(dict):
         """Give back one take of the lock; the request's last one lets others in."""
         if self._lock and self._locked:
             self._locked -= 1
-            self._lock_table().release(self._sid, self._owner)
+            (self._locks or self._lock_table()).release(self._sid, self._owner)
 
     def _release_all(self) -> None:
         if self._lock and self._locked:

@@ -27,8 +27,9 @@ class MemorySession(BaseSession):
 
     sdict: dict[str, dict] = {}
 
+    # mod_python's order of arguments here: timeout before lock (BaseSession's is the reverse).
     def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1):
-        super().__init__(req, sid=sid, secret=secret, timeout=timeout, lock=lock)
+        super().__init__(req, sid, secret, lock, timeout)
 
     def session_locks(self) -> SessionLocks:
         # The sessions are this process's alone: so is their lock.
