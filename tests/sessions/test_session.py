@@ -8,6 +8,8 @@ import re
 import tempfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mod_python import Cookie, Session, apache
 from mod_python._engine import process_model
@@ -70,6 +72,16 @@ def test_an_illegal_id_in_the_cookie_gets_a_new_session(session_site, backend, b
 def test_an_id_with_a_trailing_newline_is_not_an_id():
     assert not ids.check_sid("0123456789abcdef0123456789abcdef\n")
     assert ids.check_sid("0123456789abcdef0123456789abcdef")
+
+
+@given(st.text(alphabet="0123456789abcdefABCDEF/.\n g-", min_size=30, max_size=34))
+def test_the_id_check_agrees_with_the_id_pattern(sid):
+    assert ids.check_sid(sid) is (ids.SID_PATTERN.fullmatch(sid) is not None)
+
+
+@pytest.mark.parametrize("sid", ["a" * 15 + "/" + "b" * 16, "\n" + "a" * 31, "a" * 31 + "\u00e9"])
+def test_the_id_check_refuses_a_foreign_character_anywhere(sid):
+    assert not ids.check_sid(sid)
 
 
 def test_an_illegal_id_given_by_the_application_is_its_error(session_site, backend):

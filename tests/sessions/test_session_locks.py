@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 
 import pytest
 
@@ -147,6 +148,38 @@ def test_the_lock_is_released_when_the_handler_fails(session_site):
     cookie, sid = first_sid(site)
     assert site.get("/app/h.py", headers={"Cookie": cookie}).status == 500
     file_locks().acquire(sid, object(), timeout=0)
+
+
+def test_every_session_still_locked_at_the_end_of_the_request_is_released(session_site):
+    sids = []
+
+    def handler(req):
+        for _ in range(3):
+            session = Session.FileSession(req)
+            session.save()
+            sids.append(session.id())
+        return apache.OK
+
+    assert session_site("FileSession", handler).get("/app/h.py").status == 200
+    for sid in sids:
+        file_locks().acquire(sid, object(), timeout=0)
+
+
+def test_a_session_that_gave_its_lock_back_is_not_kept_alive_by_the_request(session_site):
+    alive = []
+
+    def handler(req):
+        first = Session.FileSession(req)  # stays on req.session
+        first.save()
+        again = Session.FileSession(req, sid=first.id())
+        again.unlock()
+        reference = weakref.ref(again)
+        del again
+        alive.append(reference() is not None)
+        return apache.OK
+
+    assert session_site("FileSession", handler).get("/app/h.py").status == 200
+    assert alive == [False]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -44,7 +44,6 @@ class BaseSession(dict):
     _timeout = 0
     _locked = 0  # how many takes of the session's lock this object holds
     _invalid = 0
-    _release_registered = False
     _locks: SessionLocks | None = None
 
     def __init__(self, req, sid: str | None = None, secret: str | bytes | None = None,
@@ -202,20 +201,22 @@ class BaseSession(dict):
             self._req.log_error(f"Session: {error}", APLOG_ERR)
             raise SERVER_RETURN(HTTP_SERVICE_UNAVAILABLE) from None
         self._locked += 1
-        if not self._release_registered:
-            self._release_registered = True
-            self._req.register_cleanup(unlock_session_cleanup, self)
+        if self._locked == 1:
+            _track(self)
 
     def unlock(self) -> None:
         """Give back one take of the lock; the request's last one lets others in."""
         if self._lock and self._locked:
             self._locked -= 1
             (self._locks or self._lock_table()).release(self._sid, self._owner)
+            if not self._locked:
+                _untrack(self)
 
     def _release_all(self) -> None:
         if self._lock and self._locked:
             count, self._locked = self._locked, 0
             self._lock_table().release(self._sid, self._owner, count)
+            _untrack(self)
 
     def __del__(self) -> None:
         try:
@@ -265,3 +266,37 @@ class BaseSession(dict):
 def unlock_session_cleanup(session: BaseSession) -> None:
     """The request cleanup that frees whatever a session still holds at request end."""
     session._release_all()
+
+
+# The request attribute listing its sessions that hold a lock: {id(session): session}.
+_HOLDERS = "_mp_locked_sessions"
+
+
+def _track(session: BaseSession) -> None:
+    """Note on its request a session that now holds its lock, so the request's end releases
+    it; the first such session of a request registers the one cleanup doing that. A session
+    leaves the list when it gives its lock back, so nothing keeps an unlocked one alive."""
+    req = session._req
+    holders = getattr(req, _HOLDERS, None)
+    if holders is None:
+        holders = {}
+        try:
+            setattr(req, _HOLDERS, holders)
+        except AttributeError:  # a request object that takes no attributes: one cleanup each
+            req.register_cleanup(unlock_session_cleanup, session)
+            return
+        req.register_cleanup(release_request_sessions, holders)
+    holders[id(session)] = session
+
+
+def _untrack(session: BaseSession) -> None:
+    holders = getattr(session._req, _HOLDERS, None)
+    if holders:
+        holders.pop(id(session), None)
+
+
+def release_request_sessions(holders: dict[int, BaseSession]) -> None:
+    """The request cleanup: every session still holding its lock gives back every take."""
+    while holders:
+        _, session = holders.popitem()
+        session._release_all()
