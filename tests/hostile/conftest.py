@@ -44,17 +44,30 @@ def echo_site(make_site):
     return build
 
 
+@pytest.fixture(scope="session")
+def site_class(pytestconfig):
+    """``Site`` of tests/conftest.py, for module-scoped sites (``make_site`` is per test).
+
+    Found among pytest's loaded conftest modules: ``import conftest`` names whichever
+    conftest module was imported last.
+    """
+    root_conftest = Path(__file__).resolve().parent.parent / "conftest.py"
+    for plugin in pytestconfig.pluginmanager.get_plugins():
+        if Path(getattr(plugin, "__file__", "") or "").resolve() == root_conftest:
+            return plugin.Site
+    raise LookupError(f"{root_conftest} is not loaded")
+
+
 @contextlib.contextmanager
-def served_site(root: Path, conf: str, files: dict, **server_options):
+def served_site(site_class, root: Path, conf: str, files: dict, **server_options):
     """A Site under ``root`` served by cheroot in a thread; yields ``(site, base_url)``.
 
     For module-scoped fixtures, where the function-scoped ``live_server`` does not fit.
     """
     from cheroot import wsgi
-    from conftest import Site
     from serving import free_port
 
-    site = Site(root, conf, files, io.StringIO())
+    site = site_class(root, conf, files, io.StringIO())
     server = wsgi.Server(("127.0.0.1", free_port()), site.engine, **server_options)
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)

@@ -78,14 +78,12 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+def sites(tmp_path_factory, site_class):
     import io
-
-    from conftest import Site
 
     root = tmp_path_factory.mktemp("errors")
     return {
-        debug: Site(root / debug, SITE_CONF % {"debug": debug}, SITE_FILES, io.StringIO())
+        debug: site_class(root / debug, SITE_CONF % {"debug": debug}, SITE_FILES, io.StringIO())
         for debug in ("Off", "On")
     }
 

@@ -23,12 +23,11 @@ FORM_TYPE = "Content-Type: application/x-www-form-urlencoded\r\n"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, site_class):
     root = tmp_path_factory.mktemp("framing")
     files = {"echo.py": FORM_HANDLER}
-    with served_site(
-        root, ECHO_CONF % "Off", files, numthreads=4, timeout=SOCKET_TIMEOUT
-    ) as served:
+    options = {"numthreads": 4, "timeout": SOCKET_TIMEOUT}
+    with served_site(site_class, root, ECHO_CONF % "Off", files, **options) as served:
         yield served
 
 

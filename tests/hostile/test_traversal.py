@@ -60,13 +60,15 @@ NOT_A_SEPARATOR = {
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, site_class):
     """One live site (shared by the module: the requests only read)."""
     root = tmp_path_factory.mktemp("traversal")
     (root / "outside.txt").write_text(SECRET)
     (root / "site").mkdir()
     (root / "site" / "outside.txt").write_text(SECRET)
-    with served_site(root / "site", SITE_CONF, SITE_FILES, numthreads=2) as site_and_url:
+    with served_site(
+        site_class, root / "site", SITE_CONF, SITE_FILES, numthreads=2
+    ) as site_and_url:
         yield site_and_url
 
 
