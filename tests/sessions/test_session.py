@@ -420,3 +420,31 @@ def test_positional_arguments_keep_mod_pythons_order(session_site, name):
 
     session_site(name, handler).get("/app/h.py")
     assert seen == [(77, 0)]
+
+
+def test_option_names_match_in_any_case(session_site):
+    seen = []
+
+    def handler(req):
+        seen.append(session_settings(req).cookie_name)
+        return apache.OK
+
+    session_site("MemorySession", handler, "PythonOption Session_Cookie_Name mixed").get(
+        "/app/h.py"
+    )
+    assert seen == ["mixed"]
+
+
+def test_a_change_to_the_options_table_does_not_outlive_its_request(session_site):
+    seen = []
+
+    def handler(req):
+        if not seen:
+            req.get_options()["session_cookie_name"] = "changed"
+        seen.append(session_settings(req).cookie_name)
+        return apache.OK
+
+    site = session_site("MemorySession", handler)
+    site.get("/app/h.py")
+    site.get("/app/h.py")
+    assert seen[1] == "pysid"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -87,6 +87,14 @@ def directory_option(options: Mapping[str, Any], names: tuple[str, ...]) -> str:
     return os.fspath(option(options, names, TEMP_DIRECTORY))
 
 
+class OptionValues(dict):
+    """PythonOption values by lower-cased name: names match in any case, as in the table
+    ``req.get_options()`` returns (an Apache table)."""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.lower(), default)
+
+
 class SessionSettings:
     """The session options of one configuration, each parsed on first use and then kept.
 
@@ -94,8 +102,10 @@ class SessionSettings:
     live for the server's life, so the parsing is done once per configuration section.
     """
 
-    def __init__(self, options: Mapping[str, Any]):
-        self.options = dict(options)
+    def __init__(self, options: Iterable[tuple[str, Any]]):
+        # An empty value is an option unset (PythonOption name "" in a deeper section).
+        self.options = OptionValues((name.lower(), value) for name, value in options
+                                    if value != "")  # fmt: skip
 
     def get(self, names: tuple[str, ...], default: Any = None) -> Any:
         return option(self.options, names, default)
@@ -139,15 +149,17 @@ def session_settings(req: Any) -> SessionSettings:
     """The parsed session options in force for ``req``.
 
     Cached per configuration object of the engine's requests (whose options come from
-    PythonOption lines only); any other request-like object is read afresh each time.
+    PythonOption lines only); any other request-like object's are read afresh each time.
     """
     config = getattr(req, "_config", None)
     if config is None:
-        return SessionSettings(req.get_options())
+        return SessionSettings(req.get_options().items())
     entry = _by_config.get(id(config))
     if entry is not None and entry[0] is config:
         return entry[1]
-    settings = SessionSettings(req.get_options())
+    # From the configuration itself, not the request's table, which the application may
+    # change: such a change must not outlive its request.
+    settings = SessionSettings(config.option_items())
     if len(_by_config) >= _SETTINGS_CACHE_LIMIT:
         _by_config.clear()
     _by_config[id(config)] = (config, settings)
