@@ -22,6 +22,11 @@ def directory_conf(*lines: str) -> str:
     return f'<Directory "{{docroot}}">\n{body}\n</Directory>\n'
 
 
+def handler_conf(name: str, *extra: str) -> str:
+    """The usual vhost of test.py: SetHandler mod_python and ``PythonHandler tests::name``."""
+    return directory_conf("SetHandler mod_python", f"PythonHandler tests::{name}", *extra)
+
+
 @pytest.fixture
 def spec_site(make_site):
     """``spec_site(conf, files=None)``: a Site serving the spec12 ``tests.py`` handlers."""

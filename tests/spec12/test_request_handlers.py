@@ -6,40 +6,28 @@ original asserted.
 
 from __future__ import annotations
 
-from .conftest import directory_conf
+from .conftest import directory_conf, handler_conf
 
 
 def test_req_document_root_is_the_document_root(spec_site):
-    site = spec_site(
-        directory_conf("SetHandler mod_python", "PythonHandler tests::req_document_root")
-    )
+    site = spec_site(handler_conf("req_document_root"))
     assert site.get("/tests.py").text == str(site.docroot)
 
 
 def test_req_add_handler_runs_the_added_handler_next(spec_site):
-    site = spec_site(
-        directory_conf("SetHandler mod_python", "PythonHandler tests::req_add_handler")
-    )
+    site = spec_site(handler_conf("req_add_handler"))
     assert site.get("/tests.py").text == "test ok"
 
 
 def test_req_add_bad_handler_logs_the_missing_function(spec_site):
-    site = spec_site(
-        directory_conf("SetHandler mod_python", "PythonHandler tests::req_add_bad_handler")
-    )
+    site = spec_site(handler_conf("req_add_bad_handler"))
     response = site.get("/tests.py")
     assert response.status == 500
     assert "contains no 'bad_handler'" in site.error_log
 
 
 def test_req_add_empty_handler_string_is_an_error(spec_site):
-    site = spec_site(
-        directory_conf(
-            "SetHandler mod_python",
-            "PythonHandler tests::req_add_empty_handler_string",
-            "PythonDebug On",
-        )
-    )
+    site = spec_site(handler_conf("req_add_empty_handler_string", "PythonDebug On"))
     # "no exception" is written (and sent) before the empty handler fails to load, so the
     # error shows as the debug traceback after it, as in mod_python.
     response = site.get("/tests.py")
@@ -80,9 +68,7 @@ def test_accesshandler_add_handler_to_empty_hl_runs_it(spec_site):
 
 
 def test_req_allow_methods_lists_the_method_in_allow(spec_site):
-    site = spec_site(
-        directory_conf("SetHandler mod_python", "PythonHandler tests::req_allow_methods")
-    )
+    site = spec_site(handler_conf("req_allow_methods"))
     response = site.get("/tests.py")
     assert response.status == 405
     assert "MKWORKSPACE" in response.header("Allow")
@@ -120,7 +106,7 @@ def test_files_directive_hlist_directory_is_the_enclosing_directory(spec_site):
 
 
 def test_none_handler_is_a_server_error(spec_site):
-    site = spec_site(directory_conf("SetHandler mod_python", "PythonHandler tests::none_handler"))
+    site = spec_site(handler_conf("none_handler"))
     assert site.get("/tests.py").status == 500
 
 

@@ -11,11 +11,7 @@ import threading
 import pytest
 from serving import free_port
 
-from .conftest import directory_conf
-
-
-def handler_conf(name: str, *extra: str) -> str:
-    return directory_conf("SetHandler mod_python", f"PythonHandler tests::{name}", *extra)
+from .conftest import directory_conf, handler_conf
 
 
 def basic(user: str, password: str, encoding: str = "latin-1") -> dict:
