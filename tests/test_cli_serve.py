@@ -31,6 +31,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
+def runnable_processes() -> int:
+    """Processes ready to run at this instant, the caller excluded (Linux /proc/stat)."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("procs_running "):
+            return max(0, int(line.split()[1]) - 1)
+    return 0
+
+
 def test_serve_directory_answers_within_two_seconds_on_two_addresses(tmp_path):
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "index.html").write_text("<p>hello</p>\n")
@@ -42,8 +50,10 @@ def test_serve_directory_answers_within_two_seconds_on_two_addresses(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_environment(),
     )  # fmt: skip
     try:
+        crowd: list[int] = []  # the run queue, sampled while waiting
 
         def answered():
+            crowd.append(runnable_processes())
             try:
                 return get(first, "/")
             except OSError:
@@ -55,10 +65,11 @@ def test_serve_directory_answers_within_two_seconds_on_two_addresses(tmp_path):
         assert (status, body) == (200, "<p>hello</p>\n")
         # The server's own work (interpreter start, imports, config) is timed in CPU seconds,
         # which load does not stretch; the wall-clock budget stretches with the run queue
-        # (on an idle machine it is the 2 s itself).
+        # seen meanwhile and the load average (on an idle machine it is the 2 s itself).
         assert spent < ANSWER_BUDGET, f"{spent:.2f} s of CPU before the first answer"
-        wall_budget = ANSWER_BUDGET * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
-        assert elapsed < wall_budget, f"first answer after {elapsed:.2f}s"
+        cpus = os.cpu_count() or 1
+        crowding = max(1.0, sum(crowd) / len(crowd) / cpus, os.getloadavg()[0] / cpus)
+        assert elapsed < ANSWER_BUDGET * crowding, f"first answer after {elapsed:.2f}s"
         assert get(second, "/")[0] == 200
     finally:
         process.terminate()
