@@ -125,6 +125,8 @@ class WriteCallableFallback:
         result = self.app(environ, start_response_with_write)
         if not written:
             return result
+        if type(result) is list:  # nothing to close: one list the server sends as it is
+            return written + result
         return _written_then(written, result)
 
 

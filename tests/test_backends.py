@@ -297,6 +297,16 @@ def test_write_callable_fallback_uses_the_servers_write_when_there_is_one(site_c
     assert call_wsgi(app, "/hello.py")[2] == b"part one, part two"
 
 
+def test_write_callable_fallback_answers_a_list_when_the_app_does(site_conf):
+    # granian sends a list in one piece and iterates anything else item by item.
+    app = wsgi_entry.WriteCallableFallback(wsgi_entry.make_application(site_conf))
+    environ = {"PATH_INFO": "/hello.py", "HTTP_HOST": "entry.test"}
+    wsgiref.util.setup_testing_defaults(environ)
+    result = app(environ, lambda status, headers, exc_info=None: None)
+    assert type(result) is list
+    assert b"".join(result) == b"part one, part two"
+
+
 # ---- relative paths in the config ------------------------------------------------------------
 
 
