@@ -2,7 +2,7 @@
 
     python benchmarks/suite.py [--duration 5] [--connections 16] [--rounds 1]
                                [--servers cheroot,gunicorn,granian] [--cases hello,publisher]
-                               [--skip-oracle] [--skip-sockets]
+                               [--skip-oracle] [--skip-sockets] [--skip-bare]
 
 Builds one document root with a case per directory (a hello-world handler, a published
 function, a one-expression PSP page, a handler reading a small form, a session read/write, a
@@ -11,6 +11,11 @@ real module with ``../shared/oracle/serve.sh`` (prefork, as Debian ships it) and
 ``mod_python serve`` on each back-end in turn, loads every case with ``wrk -t1 -cN -dDs
 --latency`` and prints requests/s, p50 and p99 latency and the ratio ours/real. Then the
 engine alone, in-process with no sockets: CPU µs per request per case.
+
+Each back-end also serves a bare WSGI hello world (no engine, the same threads and
+processes): the ``bare-wsgi`` row, the ceiling a handler on that back-end can reach. The
+report ends with the issue's targets (ours vs the real module, hello vs bare WSGI per
+back-end, the engine's own µs) and whether this run met them.
 
 A case whose module is missing on our side (or fails its first request on either side) is
 reported as such, not measured.
@@ -40,7 +45,7 @@ for path in (str(REPO_ROOT), str(BENCH_DIR)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from hello import free_port, start_server, stop_server  # noqa: E402
+from hello import bare_hello_app, free_port, start_server, stop_server  # noqa: E402
 
 SERVE_SH = Path(os.environ.get("ORACLE_SERVE_SH", REPO_ROOT.parent / "shared/oracle/serve.sh"))
 ORACLE_NAME = "bench-suite"
@@ -239,6 +244,52 @@ def backend_available(server: str) -> bool:
     return True
 
 
+def start_bare(server: str, threads: int, processes: int):
+    """The bare WSGI hello app on ``server``, as ours is run there (threads, processes)."""
+    port = free_port()
+    command = [sys.executable, __file__, "--serve-bare", server, "--bare-port", str(port),
+               "--threads", str(threads), "--processes", str(processes)]  # fmt: skip
+    return start_server(command, port), port
+
+
+def serve_bare(server: str, port: int, threads: int, processes: int) -> None:
+    """Run ``bare_hello_app`` on ``server`` until SIGTERM (the subprocess side)."""
+    import signal
+
+    # Worker processes (granian, gunicorn) import the app by name from here.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(BENCH_DIR), str(REPO_ROOT), os.environ.get("PYTHONPATH")])
+    )
+    if server == "cheroot":
+        from cheroot import wsgi
+
+        httpd = wsgi.Server(("127.0.0.1", port), bare_hello_app, numthreads=threads)
+        signal.signal(signal.SIGTERM, lambda *_: httpd.stop())
+        httpd.safe_start()
+    elif server == "gunicorn":
+        from gunicorn.app.base import BaseApplication
+
+        class Bare(BaseApplication):
+            def load_config(self) -> None:
+                settings = {"bind": [f"127.0.0.1:{port}"], "workers": processes,
+                            "threads": threads, "control_socket_disable": True}  # fmt: skip
+                for key, value in settings.items():
+                    if key in self.cfg.settings:
+                        self.cfg.set(key, value)
+
+            def load(self):
+                return bare_hello_app
+
+        Bare().run()
+    else:
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        Granian("hello:bare_hello_app", address="127.0.0.1", port=port,
+                interface=Interfaces.WSGI, workers=processes,
+                blocking_threads=threads).serve()  # fmt: skip
+
+
 # ---- load ------------------------------------------------------------------------------------
 
 
@@ -262,6 +313,13 @@ def measure(port: int, case: Case, connections: int, duration: int, rounds: int)
         return Measurement(problem=f"no answer ({error})")
     if status != 200:
         return Measurement(problem=f"status {status}")
+    return load_with_wrk(port, case, connections, duration, rounds, cookie)
+
+
+def load_with_wrk(
+    port: int, case: Case, connections: int, duration: int, rounds: int, cookie: str | None
+) -> Measurement:
+    """The median of ``rounds`` wrk runs against ``case`` (by requests/s)."""
     headers = ["-H", f"Cookie: {cookie}"] if case.session and cookie else []
     results = []
     for _ in range(rounds):
@@ -315,6 +373,18 @@ def environ_for(path: str, cookie: str | None) -> dict:
     return environ
 
 
+def call_lean(app, environ: dict) -> None:
+    """One call as the timing loop makes it: the least a WSGI server does per request."""
+    environ = environ.copy()
+    environ["wsgi.input"] = io.BytesIO(b"")
+    written: list[bytes] = []
+    result = app(environ, lambda status, headers, exc_info=None: written.append)
+    written.extend(result)
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+
+
 def call_in_process(app, environ: dict) -> tuple[str, dict, bytes]:
     seen: dict = {}
     written: list[bytes] = []
@@ -343,13 +413,18 @@ def in_process(conf: Path, case: Case, rounds: int, calls: int) -> tuple[float, 
         return f"status {status}"
     cookie = headers.get("Set-Cookie", "").split(";", 1)[0] or None
     environ = environ_for(case.path, cookie if case.session else None)
+    return time_calls(app, environ, rounds, calls)
+
+
+def time_calls(app, environ: dict, rounds: int, calls: int) -> tuple[float, float]:
+    """(median, best) over ``rounds`` of the mean CPU µs of ``calls`` lean calls."""
     for _ in range(min(calls, 500)):
-        call_in_process(app, environ)
+        call_lean(app, environ)
     timings = []
     for _ in range(rounds):
         started = time.process_time()
         for _ in range(calls):
-            call_in_process(app, environ)
+            call_lean(app, environ)
         timings.append((time.process_time() - started) / calls * 1e6)
     return statistics.median(timings), min(timings)
 
@@ -374,6 +449,11 @@ def _version(name: str) -> str:
         return "-"
 
 
+BARE = Case("bare-wsgi", "/", None)  # the bare WSGI hello app: any path says hello
+HELLO_TARGETS = {"cheroot": 0.85, "granian": 0.60}  # hello / bare WSGI on that back-end
+IN_PROCESS_TARGETS = {"hello": 25.0, "publisher": 60.0}  # engine µs per request, at most
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per case")
@@ -385,9 +465,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=",".join(case.name for case in CASES))
     parser.add_argument("--skip-oracle", action="store_true")
     parser.add_argument("--skip-sockets", action="store_true", help="in-process numbers only")
+    parser.add_argument("--skip-bare", action="store_true", help="no bare WSGI hello rows")
     parser.add_argument("--calls", type=int, default=3000, help="in-process calls per round")
     parser.add_argument("--micro-rounds", type=int, default=5, help="in-process rounds")
+    parser.add_argument("--serve-bare", metavar="SERVER", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_bare:
+        serve_bare(args.serve_bare, args.bare_port, args.threads, args.processes)
+        return 0
     wanted = set(args.cases.split(","))
     cases = [case for case in CASES if case.name in wanted]
     servers = [name for name in args.servers.split(",") if name]
@@ -395,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print("mod_python benchmark suite: the real module (Apache prefork) and ours, same site")
     print(f"machine: nproc {cpus}, Python {platform.python_version()}, "
-          f"{platform.platform(terse=True)}")  # fmt: skip
+          f"{platform.platform(terse=True)}; load average at start {_load_average()}")  # fmt: skip
     print(f"load: wrk -t1 -c{args.connections} -d{args.duration}s --latency, "
           f"median of {args.rounds} round(s) per cell; ours: {args.threads} threads per "
           f"process, gunicorn/granian {args.processes} processes; cheroot "
@@ -403,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
           f"granian {_version('granian')}")  # fmt: skip
     print()
 
+    table: dict[str, dict[str, Measurement]] = {case.name: {} for case in [*cases, BARE]}
+    micro: dict[str, tuple[float, float] | str] = {}
     with tempfile.TemporaryDirectory(prefix="mp-suite-") as directory:
         root = Path(directory)
         os.chmod(root, 0o755)
@@ -411,47 +499,71 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_sockets:
             if not shutil.which("wrk"):
                 raise SystemExit("wrk is not installed (Debian package wrk)")
-            table: dict[str, dict[str, Measurement]] = {case.name: {} for case in cases}
-            oracle_port = None if args.skip_oracle else start_oracle(docroot, snippet)
-            try:
-                if oracle_port:
-                    for case in cases:
-                        table[case.name]["real"] = measure(
-                            oracle_port, case, args.connections, args.duration, args.rounds
-                        )
-            finally:
-                if oracle_port:
-                    stop_oracle()
-            for server in servers:
-                if not backend_available(server):
-                    for case in cases:
-                        table[case.name][server] = Measurement(problem=f"{server} missing")
-                    continue
-                process, port = start_ours(ours_conf, server, args.threads, args.processes)
-                try:
-                    for case in cases:
-                        problem = missing_module(case)
-                        table[case.name][server] = (
-                            Measurement(problem=problem)
-                            if problem
-                            else measure(
-                                port, case, args.connections, args.duration, args.rounds
-                            )  # fmt: skip
-                        )
-                finally:
-                    stop_server(process)
-            print_table(cases, servers, table)
+            run_sockets(args, cases, servers, table, docroot, snippet, ours_conf)
+            print_table([*cases, *([] if args.skip_bare else [BARE])], servers, table)
+            print(f"load average after the socket runs: {_load_average()}")
         print()
         title = f"engine in-process, CPU µs/request ({args.micro_rounds} x {args.calls} calls)"
         print(f"{title:<60}{'median':>8}{'best':>8}")
+        bare = time_calls(bare_hello_app, environ_for("/", None), args.micro_rounds, args.calls)
+        print(f"{'(bare WSGI hello: the timing loop itself)':<60}{bare[0]:>8.1f}{bare[1]:>8.1f}")
         for case in cases:
             problem = missing_module(case)
-            result = problem or in_process(ours_conf, case, args.micro_rounds, args.calls)
+            micro[case.name] = result = problem or in_process(
+                ours_conf, case, args.micro_rounds, args.calls
+            )
             if isinstance(result, str):
                 print(f"{case.name:<60}{result:>16}")
             else:
                 print(f"{case.name:<60}{result[0]:>8.1f}{result[1]:>8.1f}")
+    print()
+    print_targets(table, micro, servers, sockets=not args.skip_sockets)
     return 0
+
+
+def run_sockets(args, cases, servers, table, docroot: Path, snippet: Path, ours_conf: Path):
+    """Every case on the real module, then on each of our back-ends (and the bare app)."""
+    oracle_port = None if args.skip_oracle else start_oracle(docroot, snippet)
+    try:
+        if oracle_port:
+            for case in cases:
+                table[case.name]["real"] = measure(
+                    oracle_port, case, args.connections, args.duration, args.rounds
+                )
+    finally:
+        if oracle_port:
+            stop_oracle()
+    for server in servers:
+        if not backend_available(server):
+            for case in [*cases, BARE]:
+                table[case.name][server] = Measurement(problem=f"{server} missing")
+            continue
+        process, port = start_ours(ours_conf, server, args.threads, args.processes)
+        try:
+            for case in cases:
+                problem = missing_module(case)
+                table[case.name][server] = (
+                    Measurement(problem=problem)
+                    if problem
+                    else measure(port, case, args.connections, args.duration, args.rounds)
+                )
+        finally:
+            stop_server(process)
+        if not args.skip_bare:
+            process, port = start_bare(server, args.threads, args.processes)
+            try:
+                table[BARE.name][server] = measure(
+                    port, BARE, args.connections, args.duration, args.rounds
+                )
+            finally:
+                stop_server(process)
+
+
+def _load_average() -> str:
+    try:
+        return " ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def print_table(cases: list[Case], servers: list[str], table: dict) -> None:
@@ -469,6 +581,44 @@ def print_table(cases: list[Case], servers: list[str], table: dict) -> None:
             else:
                 line += f"{'-':>14}"
         print(line)
+
+
+def _rate(table: dict, case: str, column: str) -> float | None:
+    measurement = table.get(case, {}).get(column)
+    return measurement.rate if measurement is not None else None
+
+
+def print_targets(table: dict, micro: dict, servers: list[str], sockets: bool) -> None:
+    """The issue's "done when" list, each with this run's figure."""
+    rows: list[tuple[str, str, bool | None]] = []
+    if sockets:
+        for case in ("hello", "publisher", "psp"):
+            real = _rate(table, case, "real")
+            best = max(((_rate(table, case, s) or 0.0, s) for s in servers), default=(0.0, "-"))
+            if real and best[0]:
+                ratio = best[0] / real
+                rows.append((f"{case}: ours (best, {best[1]}) / real >= 1.00",
+                             f"{ratio:.2f}", ratio >= 1.0))  # fmt: skip
+            else:
+                rows.append((f"{case}: ours (best back-end) / real >= 1.00", "not measured", None))
+        for server, wanted in HELLO_TARGETS.items():
+            hello, bare = _rate(table, "hello", server), _rate(table, BARE.name, server)
+            label = f"hello on {server} / bare WSGI on {server} >= {wanted:.2f}"
+            if hello and bare:
+                rows.append((label, f"{hello / bare:.2f}", hello / bare >= wanted))
+            else:
+                rows.append((label, "not measured", None))
+    for case, limit in IN_PROCESS_TARGETS.items():
+        result = micro.get(case)
+        label = f"engine in-process {case} <= {limit:.0f} µs (median)"
+        if isinstance(result, tuple):
+            rows.append((label, f"{result[0]:.1f} µs", result[0] <= limit))
+        else:
+            rows.append((label, result or "not measured", None))
+    print("targets (issue 11)")
+    for label, figure, met in rows:
+        verdict = {True: "met", False: "NOT met", None: "-"}[met]
+        print(f"  {label:<58}{figure:>14}  {verdict}")
 
 
 if __name__ == "__main__":
