@@ -158,7 +158,7 @@ def test_req_update_mtime(spec12_servers):
 @pytest.mark.xfail(
     strict=True,
     reason="engine: add_common_vars before the filename is known leaves SCRIPT_FILENAME out "
-    "(request.py add_common_vars); Apache adds it with a NULL value, which "
+    "(request.py:777 add_common_vars); Apache adds it with a NULL value, which "
     "subprocess_env['SCRIPT_FILENAME'] reads as None",
 )
 def test_postreadrequest(spec12_servers):
