@@ -1,6 +1,7 @@
 """Session load+save per second for each store: ours, and the real mod_python beside it.
 
     python benchmarks/sessions.py [--iterations 2000] [--rounds 3] [--no-oracle]
+                                  [--stores file,dbm,dbm-default,memory,redis]
 
 One handler file runs on both servers. Asked ``?store=NAME&n=N``, it saves one session,
 then N times: opens it again by id (lock + load), increments a counter, saves, unlocks,
@@ -181,7 +182,13 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-oracle", action="store_true")
+    parser.add_argument("--stores", default=",".join(STORES),
+                        help="comma-separated, of: " + ", ".join(STORES))  # fmt: skip
     args = parser.parse_args()
+    stores = [store for store in args.stores.split(",") if store]
+    unknown = set(stores) - set(STORES)
+    if unknown:
+        parser.error(f"unknown stores: {', '.join(sorted(unknown))}")
 
     from mod_python._engine.app import Engine
 
@@ -205,7 +212,7 @@ def main() -> None:
         print(f"# session load+save per second, {args.iterations} per round, median of "
               f"{args.rounds}; Python {platform.python_version()}, {os.cpu_count()} CPUs")  # fmt: skip
         print(f"{'store':<13} {'ours':>10} {'mod_python':>12}")
-        for store in STORES:
+        for store in stores:
             query = f"store={store}&n={args.iterations}"
             ours_measure = theirs_measure = None
             if store != "redis" or redis:

@@ -219,10 +219,11 @@ class BaseSession(dict):
             _untrack(self)
 
     def __del__(self) -> None:
-        try:
-            self._release_all()
-        except Exception:  # noqa: BLE001 - never raise from a finaliser
-            pass
+        if self._locked:  # (most sessions die unlocked: no call then)
+            try:
+                self._release_all()
+            except Exception:  # noqa: BLE001 - never raise from a finaliser
+                pass
 
     # ---- accessors -------------------------------------------------------------------------
 
