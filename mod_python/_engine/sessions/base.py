@@ -45,6 +45,7 @@ class BaseSession(dict):
     _locked = 0  # how many takes of the session's lock this object holds
     _invalid = 0
     _locks: SessionLocks | None = None
+    _holders: dict | None = None  # the request's sessions holding a lock, once this one did
 
     def __init__(self, req, sid: str | None = None, secret: str | bytes | None = None,
                  lock: int = 1, timeout: float = 0):  # fmt: skip
@@ -288,10 +289,11 @@ def _track(session: BaseSession) -> None:
             return
         req.register_cleanup(release_request_sessions, holders)
     holders[id(session)] = session
+    session._holders = holders
 
 
 def _untrack(session: BaseSession) -> None:
-    holders = getattr(session._req, _HOLDERS, None)
+    holders = session._holders
     if holders:
         holders.pop(id(session), None)
 

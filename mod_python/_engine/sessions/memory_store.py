@@ -26,13 +26,15 @@ class MemorySession(BaseSession):
     """Sessions kept in ``MemorySession.sdict``, shared by every thread of the process."""
 
     sdict: dict[str, dict] = {}
+    # The sessions are this process's alone: so is their lock table, which lives as long
+    # as the process (a fork resets it in place), so every session starts with it.
+    _locks: SessionLocks | None = process_locks()
 
     # mod_python's order of arguments here: timeout before lock (BaseSession's is the reverse).
     def __init__(self, req, sid: str | None = 0, secret=None, timeout: float = 0, lock: int = 1):
-        super().__init__(req, sid, secret, lock, timeout)
+        BaseSession.__init__(self, req, sid, secret, lock, timeout)
 
     def session_locks(self) -> SessionLocks:
-        # The sessions are this process's alone: so is their lock.
         return process_locks()
 
     def do_load(self) -> dict | None:
