@@ -203,7 +203,10 @@ class BaseSession(dict):
             raise SERVER_RETURN(HTTP_SERVICE_UNAVAILABLE) from None
         self._locked += 1
         if self._locked == 1:
-            _track(self)
+            if self._holders is None:
+                _track(self)
+            else:  # the request's list, found when this session first locked
+                self._holders[id(self)] = self
 
     def unlock(self) -> None:
         """Give back one take of the lock; the request's last one lets others in."""
