@@ -113,7 +113,9 @@ def _visible_module(interpreter: Interpreter, name: str) -> ModuleType | None:
     if module is not None:
         return module
     module = sys.modules.get(name)
-    if module is None:
+    if module is None or _initializing(module):
+        # Still being executed by another thread: the caller imports it under the lock,
+        # which waits for that import to finish (a half-run module lacks its handler).
         return None
     if not _is_user_module(name, module):
         interpreter.modules[name] = module
@@ -123,6 +125,11 @@ def _visible_module(interpreter: Interpreter, name: str) -> ModuleType | None:
         interpreter.modules[name] = module
         return module
     return None  # another interpreter's copy: this one needs its own
+
+
+def _initializing(module: ModuleType) -> bool:
+    """True while ``module``'s code is still running (importlib marks its spec so)."""
+    return getattr(getattr(module, "__spec__", None), "_initializing", False) is True
 
 
 def module_mtime(module: ModuleType) -> float:
@@ -302,7 +309,13 @@ def _load_new_copy(
     try:
         if spec.loader is None:
             raise ImportError(f"cannot import '{name}': no loader", name=name)
-        spec.loader.exec_module(module)
+        # Marked as importlib marks a module it runs: other threads finding it in
+        # sys.modules meanwhile wait for it (see _visible_module) instead of using half of it.
+        spec._initializing = True
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            spec._initializing = False
     except BaseException:
         if publish:
             with _published_lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import sys
@@ -198,6 +199,51 @@ def test_concurrent_first_imports_execute_the_module_once(modules, tmp_path):
         thread.join()
     assert count_lines(log) == 1
     assert all(result is results[0] for result in results)
+
+
+def test_a_library_module_still_being_imported_is_waited_for(modules, monkeypatch):
+    # A library (shared) module is still running its code in one thread when requests ask
+    # for it: they must get the whole module, never the half in sys.modules (under load,
+    # mod_python.publisher without its handler() gave 500s).
+    from mod_python._engine import importer
+
+    monkeypatch.setattr(importer, "_is_user_file", lambda filename: False)
+    gate = threading.Event()
+    name = modules.write(
+        "import builtins\nbuiltins.GATE.wait(10)\ndef handler(req):\n    return 0\n"
+    )
+    import builtins
+
+    builtins.GATE = gate
+    results: list = []
+
+    def ask() -> None:
+        module = import_module(name)
+        results.append(hasattr(module, "handler"))  # as the handler call would see it
+
+    try:
+        loading = threading.Thread(target=lambda: importlib.import_module(name))
+        loading.start()
+        deadline = time.monotonic() + 10
+        while name not in sys.modules and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert name in sys.modules, "the import did not start"
+        askers = [threading.Thread(target=ask)]
+        askers[0].start()
+        # Let the first asker look at the half-run module (it notes its mtime check)...
+        deadline = time.monotonic() + 0.5
+        while "__mtime_check__" not in vars(sys.modules[name]) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        askers.append(threading.Thread(target=ask))  # ...then a second one comes
+        askers[1].start()
+        askers[1].join(0.2)
+    finally:
+        gate.set()
+        del builtins.GATE
+    loading.join(10)
+    for asker in askers:
+        asker.join(10)
+    assert results == [True, True]
 
 
 @pytest.mark.parametrize(
