@@ -659,6 +659,19 @@ class Request:
                 del self._options_table[key]
         return self._options_table
 
+    def _config_value(self, name: str, default=None):
+        """``get_config().get(name, default)`` without building the table when unbuilt."""
+        if self._config_table is not None:  # handlers may have changed the table
+            return self._config_table.get(name, default)
+        return self._config.directives.get(name, default) if self._config else default
+
+    def _option_value(self, name: str) -> str | None:
+        """``get_options().get(name)`` without building the table when unbuilt."""
+        if self._options_table is not None:
+            return self.get_options().get(name)
+        found = self._config.options_table.get(name.lower()) if self._config else None
+        return found[1] if found is not None and found[1] != "" else None
+
     def _set_config(self, config) -> None:
         if config is not self._config:
             self._config = config

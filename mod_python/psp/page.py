@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 import sys
 from types import CodeType
 
@@ -42,6 +43,17 @@ def _page_namespace() -> dict:
                 pass
         _base_namespace = namespace
     return _base_namespace.copy()
+
+
+def _stat_of(req, filename: str) -> os.stat_result | None:
+    """The file's stat: the one the engine made of the request's file, else a fresh one."""
+    known = getattr(req, "_finfo", None)
+    if known is not None and known._fname == filename and known._st is not None:
+        return known._st
+    try:
+        return os.stat(filename)
+    except (OSError, ValueError):
+        return None
 
 
 def path_split(filename: str) -> tuple[str, str]:
@@ -119,10 +131,10 @@ class PSP:
     # ---- finding the code ------------------------------------------------------------------
 
     def _dbm_cache_file(self) -> str | None:
-        options = self.req.get_options()
         for key in ("mod_python.psp.cache_database_filename", "PSPDbmCache"):
-            if key in options:
-                return options[key]
+            value = self.req._option_value(key)
+            if value is not None:
+                return value
         return None
 
     def cache_get(self, filename: str, mtime: float) -> CodeType | None:
@@ -146,9 +158,10 @@ class PSP:
 
     def load_from_file(self) -> None:
         filename = self.filename
-        if not os.path.isfile(filename):
+        st = _stat_of(self.req, filename)
+        if st is None or not stat.S_ISREG(st.st_mode):
             raise apache.SERVER_RETURN(apache.HTTP_NOT_FOUND)
-        mtime = os.path.getmtime(filename)
+        mtime = st.st_mtime
         code = self.cache_get(filename, mtime)
         if code is None:
             with _compile_locks.for_key(filename):

@@ -9,7 +9,7 @@ from .page import PSP
 
 def _debug_enabled(req) -> bool:
     try:
-        return bool(int(req.get_config().get("PythonDebug", 0)))
+        return bool(int(req._config_value("PythonDebug", 0)))
     except ValueError:
         return False
 

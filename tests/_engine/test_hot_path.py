@@ -1,0 +1,113 @@
+"""What the per-request shortcuts (issue 11) remember, and when they must look again.
+
+Settings read once per merged config (interpreter rule, dispatch settings, Options) follow a
+reloaded config; a handler module is still checked for changes; option and directive
+lookups that skip building the request's tables still see what handlers put in them.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mod_python._engine.interpreters import get_interpreter
+
+HANDLER = """\
+from mod_python import apache
+
+def handler(req):
+    req.content_type = "text/plain"
+    req.write("%s %s" % (VERSION, req.interpreter))
+    return apache.OK
+
+VERSION = {version}
+"""
+
+
+def conf_with(directives: str) -> str:
+    return f"""
+<Directory "{{docroot}}">
+    SetHandler mod_python
+    PythonHandler page
+    {directives}
+</Directory>
+"""
+
+
+def test_interpreter_follows_the_config_an_engine_is_built_from(make_site):
+    files = {"page.py": HANDLER.format(version=1)}
+    first = make_site(conf_with("PythonInterpreter first_rule"), files)
+    second = make_site(conf_with("PythonInterpreter second_rule"), files)
+    assert first.get("/page.py").body == b"1 first_rule"
+    assert second.get("/page.py").body == b"1 second_rule"
+
+
+def test_interpreter_per_directory_is_still_worked_out_per_request(make_site):
+    # (The module comes from the directory of the PythonHandler directive in both cases.)
+    site = make_site(conf_with("PythonInterpPerDirectory On"), {
+        "page.py": HANDLER.format(version=1), "sub/x.py": "",
+    })  # fmt: skip
+    assert site.get("/page.py").body == f"1 {site.docroot}/".encode()
+    assert site.get("/sub/x.py").body == f"1 {site.docroot}/sub/".encode()
+
+
+def test_a_changed_handler_file_is_served_anew(make_site):
+    site = make_site(conf_with(""), {"page.py": HANDLER.format(version=1)})
+    assert site.get("/page.py").body.startswith(b"1 ")
+    path = site.write("page.py", HANDLER.format(version=2))
+    stat = os.stat(path)
+    os.utime(path, (stat.st_atime, stat.st_mtime + 5))
+    # The mtime is looked at once a second per module: make this module due now.
+    get_interpreter(site.server_name).modules["page"].__mtime_check__ = 0
+    assert site.get("/page.py").body.startswith(b"2 ")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("", "None"),
+        ("PythonOption Colour blue", "'blue'"),
+        ('PythonOption Colour ""', "None"),  # an empty value unsets the option
+    ],
+)  # fmt: skip
+def test_option_value_reads_the_merged_options(make_site, options, expected):
+    site = make_site(conf_with(options), {"page.py": """\
+        from mod_python import apache
+
+        def handler(req):
+            req.write(repr(req._option_value("colour")))
+            return apache.OK
+    """})  # fmt: skip
+    assert site.get("/page.py").body == expected.encode()
+
+
+def test_option_and_config_values_see_changes_made_to_the_tables(make_site):
+    site = make_site(conf_with("PythonOption Colour blue\nPythonDebug Off"), {"page.py": """\
+        from mod_python import apache
+
+        def handler(req):
+            req.get_options()["Colour"] = "red"
+            req.get_config()["PythonDebug"] = "1"
+            req.write("%s %s" % (req._option_value("colour"), req._config_value("PythonDebug")))
+            return apache.OK
+    """})  # fmt: skip
+    assert site.get("/page.py").body == b"red 1"
+
+
+def test_follow_symlinks_is_decided_per_config(make_site, tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("linked\n")
+    site = make_site("""
+<Directory "{docroot}/open">
+    Options FollowSymLinks
+</Directory>
+<Directory "{docroot}/closed">
+    Options None
+</Directory>
+""")
+    for name in ("open", "closed"):
+        (site.docroot / name).mkdir()
+        os.symlink(target, site.docroot / name / "link.txt")
+    assert site.get("/open/link.txt").status == 200
+    assert site.get("/closed/link.txt").status == 403
