@@ -39,6 +39,9 @@ from .wsgi_scripts.running import ErrorStream, FileWrapper, serving_flags
 
 _READ_CHUNK = 65536
 _PROTOCOL_NUMBERS = {"HTTP/1.1": 1001, "HTTP/1.0": 1000}
+# allow_methods: lists of registered method names already checked -> their M_* numbers.
+_REGISTERED_METHOD_SETS: dict[tuple, frozenset[int]] = {}
+_EXACT_STR = {str}
 _PHASES_FOR_ADD_HANDLER = (
     "PythonPostReadRequestHandler", "PythonTransHandler", "PythonHeaderParserHandler",
     "PythonInitHandler", "PythonAccessHandler", "PythonAuthenHandler", "PythonAuthzHandler",
@@ -697,6 +700,16 @@ class Request:
 
     def allow_methods(self, methods, reset: int = 0) -> None:
         """ap_allow_methods: the first name replaces the list when ``reset`` is 1."""
+        known = None
+        if type(methods) in (list, tuple):  # the publisher's call, on every request
+            known = tuple(methods)
+            numbers = _REGISTERED_METHOD_SETS.get(known)
+            if numbers is not None and set(map(type, known)) == _EXACT_STR:
+                if known and reset == 1:
+                    self._allowed_mask = set()
+                    self._allowed_methods = []
+                self._allowed_mask.update(numbers)
+                return
         if isinstance(methods, dict) or not hasattr(type(methods), "__getitem__"):
             raise TypeError("First argument must be a sequence")
         names = [_apache_string(methods[i]) for i in range(len(methods))]
@@ -709,6 +722,10 @@ class Request:
                 self._allowed_mask.add(number)
             elif name not in self._allowed_methods:
                 self._allowed_methods.append(name)
+        if known is not None and all(name in METHOD_NUMBERS for name in names):
+            if len(_REGISTERED_METHOD_SETS) >= 256:
+                _REGISTERED_METHOD_SETS.clear()
+            _REGISTERED_METHOD_SETS[known] = frozenset(METHOD_NUMBERS[n] for n in names)
 
     def _allow_header(self) -> str:
         """``Allow:`` of a 405/501: the names of the allowed registered methods, then TRACE.

@@ -111,3 +111,30 @@ def test_follow_symlinks_is_decided_per_config(make_site, tmp_path):
         os.symlink(target, site.docroot / name / "link.txt")
     assert site.get("/open/link.txt").status == 200
     assert site.get("/closed/link.txt").status == 403
+
+
+def test_allow_methods_remembered_lists_behave_as_the_first_call(make_site):
+    site = make_site(conf_with(""), {"page.py": """\
+        from mod_python import apache
+
+        class Named(str):
+            pass
+
+        def handler(req):
+            lines = []
+            for _ in range(2):  # the second call finds the list remembered
+                req.allow_methods(["GET", "POST"])
+                lines.append(req._allow_header())
+            for _ in range(2):
+                req.allow_methods(["PUT"], 1)  # a reset, remembered or not
+                lines.append(req._allow_header())
+            try:
+                req.allow_methods([Named("GET")])  # equal to a remembered list, not a str
+            except TypeError:
+                lines.append("refused")
+            req.write("\\n".join(lines))
+            return apache.OK
+    """})  # fmt: skip
+    assert site.get("/page.py").body.decode().splitlines() == [
+        "HEAD,GET,POST,TRACE", "HEAD,GET,POST,TRACE", "PUT,TRACE", "PUT,TRACE", "refused",
+    ]  # fmt: skip
