@@ -118,12 +118,16 @@ class PhaseRunner:
         if entries is None and not dynamic:
             return DECLINED
         running = list(entries) if entries else []
-        directories = [
-            entry.directory
-            if entry.directory_pattern is None or not filename
-            else _entry_directory(entry, req)
-            for entry in running
-        ]
+        fixed = config.fixed_handler_directories.get(id(entries)) if entries else ()
+        if fixed is not None:  # no wildcard <Directory> among them: known in advance
+            directories = list(fixed)
+        else:
+            directories = [
+                entry.directory
+                if entry.directory_pattern is None or not filename
+                else _entry_directory(entry, req)
+                for entry in running
+            ]
         if dynamic:
             for entry, directory in dynamic:
                 running.append(entry)

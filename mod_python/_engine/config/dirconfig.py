@@ -147,6 +147,17 @@ class DirConfig:
         return frozenset(key.partition(".")[0] for key in self.handlers)
 
     @cached_property
+    def fixed_handler_directories(self) -> dict[int, tuple[str | None, ...]]:
+        """id(handler list) -> the directories of its entries, for the lists (of this
+        config's ``handlers``) whose directories do not depend on the request (no wildcard
+        or regex <Directory>)."""
+        return {
+            id(entries): tuple(entry.directory for entry in entries)
+            for entries in self.handlers.values()
+            if all(entry.directory_pattern is None for entry in entries)
+        }
+
+    @cached_property
     def access_is_open(self) -> bool:
         """No Order/Allow/Deny and no Require other than an unlimited "Require all granted":
         every request passes the access checks without evaluating anything."""
