@@ -138,3 +138,21 @@ def test_allow_methods_remembered_lists_behave_as_the_first_call(make_site):
     assert site.get("/page.py").body.decode().splitlines() == [
         "HEAD,GET,POST,TRACE", "HEAD,GET,POST,TRACE", "PUT,TRACE", "PUT,TRACE", "refused",
     ]  # fmt: skip
+
+
+def test_handler_directory_of_a_wildcard_section_is_found_per_request(make_site):
+    # Only lists without wildcard sections have their directories worked out in advance.
+    site = make_site(
+        """
+<Directory "{docroot}/*">
+    SetHandler mod_python
+    PythonHandler page
+</Directory>
+""",
+        {"one/page.py": "from mod_python import apache\n\ndef handler(req):\n"
+                        "    req.write(req.hlist.directory)\n    return apache.OK\n",
+         "two/x.py": ""},
+    )  # fmt: skip
+    site.write("two/page.py", (site.docroot / "one/page.py").read_text())
+    assert site.get("/one/x").body == f"{site.docroot}/one/".encode()
+    assert site.get("/two/x").body == f"{site.docroot}/two/".encode()
