@@ -45,7 +45,7 @@ for path in (str(REPO_ROOT), str(BENCH_DIR)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from hello import bare_hello_app, free_port, start_server, stop_server  # noqa: E402
+from hello import bare_hello_app, free_port, interrupt, start_server, stop_server  # noqa: E402
 
 SERVE_SH = Path(os.environ.get("ORACLE_SERVE_SH", REPO_ROOT.parent / "shared/oracle/serve.sh"))
 ORACLE_NAME = "bench-suite"
@@ -265,7 +265,7 @@ def serve_bare(server: str, port: int, threads: int, processes: int) -> None:
         from cheroot import wsgi
 
         httpd = wsgi.Server(("127.0.0.1", port), bare_hello_app, numthreads=threads)
-        signal.signal(signal.SIGTERM, lambda *_: httpd.stop())
+        signal.signal(signal.SIGTERM, interrupt)
         httpd.safe_start()
     elif server == "gunicorn":
         from gunicorn.app.base import BaseApplication
