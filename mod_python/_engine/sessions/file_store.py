@@ -25,6 +25,7 @@ from .options import (  # noqa: F401 - mod_python's names, exported by mod_pytho
     DFT_VERIFY_CLEANUP,
 )
 from .pickles import dump_state, load_state
+from .renames import replace_file
 
 FS_STAT_VERSION = "MPFS_3.2"  # first word of the cleanup's resume file, fs_status.txt
 _STALE_CLEANUP_LOCK = 3600  # seconds after which a cleanup lock file is presumed abandoned
@@ -58,10 +59,10 @@ def temporary_name(path: str) -> str:
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` by a 0600 file holding ``data``, in one rename.
+    """Replace ``path`` by a 0600 file holding ``data``, in one atomic step (renames.py).
 
     Not fsync'd, as mod_python's saves were not: a session survives the server process,
-    not a crash of the machine (the rename still leaves the old or the new file whole).
+    not a crash of the machine.
     """
     temporary = temporary_name(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -77,7 +78,7 @@ def write_atomically(path: str, data: bytes) -> None:
                 view = view[os.write(descriptor, view) :]
         finally:
             os.close(descriptor)
-        os.replace(temporary, path)
+        replace_file(temporary, path)
     except BaseException:
         try:
             os.unlink(temporary)
