@@ -213,8 +213,8 @@ class BaseSession(dict):
         if self._lock and self._locked:
             self._locked -= 1
             (self._locks or self._lock_table()).release(self._sid, self._owner)
-            if not self._locked:
-                _untrack(self)
+            if not self._locked and self._holders:
+                self._holders.pop(id(self), None)  # (_untrack, inline: once per request at least)
 
     def _release_all(self) -> None:
         if self._lock and self._locked:

@@ -141,7 +141,7 @@ class SessionLocks:
 
     def acquire(self, sid: str, owner: object, timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         """Take ``sid``'s lock for ``owner`` (again, if it holds it already)."""
-        deadline = time.monotonic() + timeout
+        deadline = None  # computed only when there is something to wait for
         with self._mutex:
             holding = self._held.get(sid)
             if holding is None:
@@ -150,12 +150,15 @@ class SessionLocks:
                 holding.count += 1
                 return
             else:
+                deadline = time.monotonic() + timeout
                 holding = self._wait_turn(sid, owner, deadline, timeout)
                 if holding is None:
                     return
         if self._process_only:
             return
         # This thread won the process's turn; now wait for the other processes.
+        if deadline is None:
+            deadline = time.monotonic() + timeout
         try:
             taken = self.store.acquire(sid, deadline)
         except BaseException:
