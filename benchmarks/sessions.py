@@ -10,7 +10,10 @@ in-process; the oracle (Apache 2.4 + mod_python 3.5, prefork, see shared/oracle)
 loopback. DBM is measured with ``dbm.dumb`` on both (the one format this Python and the
 oracle's share) and with the oracle's default format (``dbm.ndbm``) beside it. Redis is
 ours only, on a private ``redis-server`` when one is installed. Figures: median of the
-rounds (ours and the oracle's taking turns), operations (load+save) per second.
+rounds (ours and the oracle's taking turns): operations (load+save) per second, and the
+CPU time (user + system) of the handler's thread per operation, in microseconds. The
+second is the fairer comparison on a busy machine, where the oracle's Apache (started as
+a separate service) and this process need not get the same share of the processors.
 """
 
 from __future__ import annotations
@@ -60,15 +63,16 @@ def handler(req):
     first.save()
     sid = first.id()
     first.unlock()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     for _ in range(count):
         session = make(req, sid)
         session["n"] += 1
         session.save()
         session.unlock()
     elapsed = time.perf_counter() - started
+    cpu = time.thread_time() - cpu_started
     req.content_type = "text/plain"
-    req.write("%.1f" % (count / elapsed))
+    req.write("%.1f %.3f" % (count / elapsed, cpu / count * 1e6))
     return apache.OK
 """
 
@@ -103,7 +107,15 @@ def environ_for(query: str) -> dict:
     }  # fmt: skip
 
 
-def ours_rate(engine, query: str) -> float | None:
+Figures = tuple  # (operations per second, CPU microseconds per operation)
+
+
+def parse_figures(body: bytes) -> Figures:
+    rate, cpu = body.split()
+    return float(rate), float(cpu)
+
+
+def ours_rate(engine, query: str) -> Figures | None:
     started: dict = {}
     chunks: list[bytes] = []
 
@@ -112,16 +124,16 @@ def ours_rate(engine, query: str) -> float | None:
         return chunks.append
 
     chunks.extend(engine(environ_for(query), start_response))
-    return float(b"".join(chunks)) if started["status"].startswith("200") else None
+    return parse_figures(b"".join(chunks)) if started["status"].startswith("200") else None
 
 
-def oracle_rate(port: int, query: str) -> float | None:
+def oracle_rate(port: int, query: str) -> Figures | None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     try:
         connection.request("GET", f"/session_bench.py?{query}")
         response = connection.getresponse()
         body = response.read()
-        return float(body) if response.status == 200 else None
+        return parse_figures(body) if response.status == 200 else None
     finally:
         connection.close()
 
@@ -167,14 +179,18 @@ def stop_oracle(base: Path) -> None:
                    capture_output=True, timeout=60)  # fmt: skip
 
 
-def median_rates(measures: list, query: str, rounds: int) -> list[float | None]:
-    """Median rate of each measure, the measures taking turns round by round (so a
+def median_rates(measures: list, query: str, rounds: int) -> list[Figures | None]:
+    """Median figures of each measure, the measures taking turns round by round (so a
     machine busy for a while slows them alike)."""
-    rates: list[list[float | None]] = [[] for _ in measures]
+    rates: list[list[Figures | None]] = [[] for _ in measures]
     for _ in range(rounds):
         for index, measure in enumerate(measures):
             rates[index].append(None if measure is None else measure(query))
-    return [None if None in found else statistics.median(found) for found in rates]
+    return [
+        None if None in found else (statistics.median(f[0] for f in found),
+                                    statistics.median(f[1] for f in found))
+        for found in rates
+    ]  # fmt: skip
 
 
 def main() -> None:
@@ -211,7 +227,10 @@ def main() -> None:
     try:
         print(f"# session load+save per second, {args.iterations} per round, median of "
               f"{args.rounds}; Python {platform.python_version()}, {os.cpu_count()} CPUs")  # fmt: skip
-        print(f"{'store':<13} {'ours':>10} {'mod_python':>12}")
+        print("# and CPU time of the handler's thread per load+save (the fairer figure on a busy")
+        print("# machine: the oracle's Apache and this process may get unequal shares of it)")
+        print(f"{'store':<13} {'ours/s':>10} {'mod_python/s':>13} {'ours us':>9} "
+              f"{'mod_python us':>14}")  # fmt: skip
         for store in stores:
             query = f"store={store}&n={args.iterations}"
             ours_measure = theirs_measure = None
@@ -220,7 +239,8 @@ def main() -> None:
             if oracle_port is not None and store != "redis":
                 theirs_measure = lambda q: oracle_rate(oracle_port, q)  # noqa: E731
             ours, theirs = median_rates([ours_measure, theirs_measure], query, args.rounds)
-            print(f"{store:<13} {format_rate(ours):>10} {format_rate(theirs):>12}")
+            print(f"{store:<13} {format_rate(ours):>10} {format_rate(theirs):>13} "
+                  f"{format_cpu(ours):>9} {format_cpu(theirs):>14}")  # fmt: skip
     finally:
         if oracle_port is not None:
             stop_oracle(base)
@@ -230,8 +250,12 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def format_rate(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate:,.0f}"
+def format_rate(figures: Figures | None) -> str:
+    return "-" if figures is None else f"{figures[0]:,.0f}"
+
+
+def format_cpu(figures: Figures | None) -> str:
+    return "-" if figures is None else f"{figures[1]:.1f}"
 
 
 if __name__ == "__main__":
