@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any
 
 from .. import cookies
 from ..constants import APLOG_ERR, HTTP_SERVICE_UNAVAILABLE
@@ -25,13 +24,6 @@ CLEANUP_CHANCE = 1000  # one new or loaded session in this many starts a cleanup
 def cleanup_due() -> bool:
     """True for one call in ``CLEANUP_CHANCE``, at random (mod_python's 1-in-1000 rule)."""
     return random.random() * CLEANUP_CHANCE < 1
-
-
-def request_chain_root(req: Any) -> Any:
-    """The first request of an internal-redirect chain: the holder of its session locks."""
-    while getattr(req, "prev", None) is not None:
-        req = req.prev
-    return req
 
 
 class BaseSession(dict):
@@ -53,7 +45,11 @@ class BaseSession(dict):
         self._req, self._secret, self._lock = req, secret, lock
         if "_settings" not in self.__dict__:  # a store's __init__ may have looked them up
             self._settings = opts.session_settings(req)
-        self._owner = request_chain_root(req)
+        # The holder of the locks: the first request of an internal-redirect chain.
+        owner = req
+        while (previous := getattr(owner, "prev", None)) is not None:
+            owner = previous
+        self._owner = owner
 
         given = sid
         if not sid:
@@ -141,11 +137,11 @@ class BaseSession(dict):
         if state is None:
             return 0
         try:
-            if time.time() - state["_accessed"] > state["_timeout"]:
+            accessed, timeout = state["_accessed"], state["_timeout"]
+            if time.time() - accessed > timeout:
                 return 0
-            created, accessed, timeout = state["_created"], state["_accessed"], state["_timeout"]
-            data = state["_data"]
-            self.update(data)
+            created = state["_created"]
+            self.update(state["_data"])
         except (KeyError, TypeError, ValueError) as error:
             self._req.log_error(f"Session {self._sid}: malformed stored session ({error!r})",
                                 APLOG_ERR)  # fmt: skip
