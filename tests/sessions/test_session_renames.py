@@ -1,5 +1,5 @@
 """``replace_file``: a new file takes an old one's name in one step (an exchange of names
-where Linux offers it, else a rename), leaving nothing under the temporary name."""
+where Linux offers it, which leaves the old file under the new one's name, else a rename)."""
 
 from __future__ import annotations
 
@@ -19,19 +19,23 @@ def way(request, monkeypatch):
     return request.param
 
 
-def test_the_new_file_takes_the_old_name_and_the_temporary_name_is_gone(tmp_path, way):
+def test_the_new_file_takes_the_old_name_and_the_old_one_is_left_only_by_an_exchange(tmp_path, way):
     old, new = tmp_path / "session", tmp_path / ".session.tmp"
     old.write_bytes(b"old")
     new.write_bytes(b"new")
-    renames.replace_file(str(new), str(old))
+    exchanged = renames.replace_file(str(new), str(old))
+    assert exchanged is (way == "exchange")
     assert old.read_bytes() == b"new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["session"]
+    if exchanged:
+        assert new.read_bytes() == b"old"
+    else:
+        assert not new.exists()
 
 
 def test_a_first_file_is_put_in_place(tmp_path, way):
     old, new = tmp_path / "session", tmp_path / ".session.tmp"
     new.write_bytes(b"first")
-    renames.replace_file(str(new), str(old))
+    assert renames.replace_file(str(new), str(old)) is False  # nothing to exchange with
     assert old.read_bytes() == b"first"
     assert not new.exists()
 

@@ -419,3 +419,46 @@ def test_atomic_write_never_follows_a_planted_link(tmp_path):
     write_atomically(str(path), b"data")
     assert victim.read_bytes() == b"untouched"
     assert path.read_bytes() == b"data" and not path.is_symlink()
+
+
+def test_a_reused_spare_holds_no_old_session_and_the_file_is_exact(tmp_path):
+    path = tmp_path / "session"
+    for data in (b"a long first session" * 10, b"short", b"a middle one"):
+        write_atomically(str(path), data, reuse_temporary=True)
+        assert path.read_bytes() == data
+        assert mode(path) == 0o600
+    spares = [p for p in tmp_path.iterdir() if p.name != "session"]
+    assert all(p.name.startswith(".session.") for p in spares)
+    assert all(set(p.read_bytes()) <= {0} for p in spares)  # blanked, not the old data
+
+
+def test_a_spare_left_longer_by_a_dead_save_does_not_lengthen_the_session(tmp_path):
+    path = tmp_path / "session"
+    spare = tmp_path / os.path.basename(temporary_name(str(path)))
+    spare.write_bytes(b"x" * 500)
+    os.chmod(spare, 0o600)
+    write_atomically(str(path), b"small", reuse_temporary=True)
+    assert path.read_bytes() == b"small"
+
+
+def test_a_planted_link_at_the_spare_name_is_not_followed(tmp_path):
+    path, victim = tmp_path / "session", tmp_path / "victim"
+    victim.write_bytes(b"untouched")
+    os.symlink(victim, tmp_path / os.path.basename(temporary_name(str(path))))
+    write_atomically(str(path), b"data", reuse_temporary=True)
+    assert victim.read_bytes() == b"untouched"
+    assert path.read_bytes() == b"data" and not path.is_symlink()
+
+
+def test_deleting_a_file_session_removes_this_writers_spare(session_site):
+    def handler(req):
+        session = Session.FileSession(req)
+        session.save()
+        session.save()  # the second save leaves a spare
+        session.delete()
+        req.write(session.id())
+        return apache.OK
+
+    site = session_site("FileSession", handler)
+    sid = site.get("/app/h.py").body.decode()
+    assert os.listdir(site.storage / "mp_sess" / sid[:2]) == []

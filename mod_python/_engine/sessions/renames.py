@@ -34,19 +34,17 @@ def _find_renameat2():
 _renameat2 = _find_renameat2()
 
 
-def replace_file(new: str, old: str) -> None:
-    """Put the file ``new`` at the name ``old`` in one atomic step; ``new``'s name is gone
-    afterwards (like ``os.replace``)."""
+def replace_file(new: str, old: str) -> bool:
+    """Put the file ``new`` at the name ``old`` in one atomic step. True when the names were
+    exchanged: the old file is then under the name ``new`` (to unlink or reuse); False when
+    it was a plain rename, which leaves nothing there."""
     global _renameat2
     if _renameat2 is not None:
         if _renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(old),
                       _RENAME_EXCHANGE) == 0:  # fmt: skip
-            try:
-                os.unlink(new)  # the old file, now under the temporary name
-            except FileNotFoundError:  # a cleanup took it for an abandoned temporary file
-                pass
-            return
+            return True
         if ctypes.get_errno() in _UNSUPPORTED:
             _renameat2 = None
     # No old file yet (ENOENT), or no exchange here; any real error, os.replace reports.
     os.replace(new, old)
+    return False
