@@ -784,38 +784,42 @@ class Request:
         return host
 
     def add_common_vars(self) -> None:
-        env = self.subprocess_env
+        pairs = []  # set in this order, as apr_table_set calls would be
         for name, value in self.headers_in.items():
             key = "HTTP_" + name.upper().replace("-", "_")
             if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
                 key = key[5:]
             elif key in ("HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_PROXY"):
                 continue  # credentials stay hidden; "Proxy:" is httpoxy (httpd 2.4.25+)
-            env[key] = value
-        env["PATH"] = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
-        env["SERVER_SIGNATURE"] = ""
-        env["SERVER_SOFTWARE"] = self._engine.server_software
-        env["SERVER_NAME"] = self.hostname or self._vhost.server_name
-        env["SERVER_ADDR"] = self.connection.local_ip
-        env["SERVER_PORT"] = str(self._environ.get("SERVER_PORT", "80"))
-        env["REMOTE_ADDR"] = self.useragent_ip
-        env["DOCUMENT_ROOT"] = self.document_root()
-        env["REQUEST_SCHEME"] = self._environ.get("wsgi.url_scheme", "http")
-        env["CONTEXT_PREFIX"] = ""
-        env["CONTEXT_DOCUMENT_ROOT"] = self.document_root()
-        env["SERVER_ADMIN"] = self._vhost.server_admin
+            pairs.append((key, value))
+        environ = self._environ
+        pairs += [
+            ("PATH", os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")),
+            ("SERVER_SIGNATURE", ""),
+            ("SERVER_SOFTWARE", self._engine.server_software),
+            ("SERVER_NAME", self.hostname or self._vhost.server_name),
+            ("SERVER_ADDR", self.connection.local_ip),
+            ("SERVER_PORT", str(environ.get("SERVER_PORT", "80"))),
+            ("REMOTE_ADDR", self.useragent_ip),
+            ("DOCUMENT_ROOT", self.document_root()),
+            ("REQUEST_SCHEME", environ.get("wsgi.url_scheme", "http")),
+            ("CONTEXT_PREFIX", ""),
+            ("CONTEXT_DOCUMENT_ROOT", self.document_root()),
+            ("SERVER_ADMIN", self._vhost.server_admin),
+        ]
         if self.filename:
-            env["SCRIPT_FILENAME"] = self.filename
-        env["REMOTE_PORT"] = str(self._environ.get("REMOTE_PORT", ""))
+            pairs.append(("SCRIPT_FILENAME", self.filename))
+        pairs.append(("REMOTE_PORT", str(environ.get("REMOTE_PORT", ""))))
         if self._user is not None:
-            env["REMOTE_USER"] = self._user
+            pairs.append(("REMOTE_USER", self._user))
         if self.ap_auth_type:
-            env["AUTH_TYPE"] = self.ap_auth_type
+            pairs.append(("AUTH_TYPE", self.ap_auth_type))
         if (
-            self._environ.get("HTTPS", "").lower() in ("on", "1")
-            or self._environ.get("wsgi.url_scheme") == "https"
+            environ.get("HTTPS", "").lower() in ("on", "1")
+            or environ.get("wsgi.url_scheme") == "https"
         ):
-            env["HTTPS"] = "on"
+            pairs.append(("HTTPS", "on"))
+        self.subprocess_env._set_pairs(pairs)
 
     def add_cgi_vars(self) -> None:
         env = self.subprocess_env

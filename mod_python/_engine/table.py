@@ -100,6 +100,26 @@ class table:  # noqa: N801 - the name legacy code uses (apache.table)
         self._index = index
         return self
 
+    def _set_pairs(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        """``self[key] = value`` for each pair, in order; plain-ASCII ``str`` pairs (what the
+        engine sets by the dozen in ``add_common_vars``) skip the conversion."""
+        entries, index = self._entries, self._index
+        for key, value in pairs:
+            if not (type(key) is str and type(value) is str and key.isascii() and value.isascii()):
+                self[key] = value  # converted and checked
+                continue
+            folded = key.lower()
+            bucket = index.get(folded)
+            if bucket is None:
+                entry = [key, value]
+                entries.append(entry)
+                index[folded] = [entry]
+                continue
+            bucket[0][1] = value
+            if len(bucket) > 1:
+                self._remove_entries(bucket[1:])
+                del bucket[1:]
+
     def _header_items(self) -> list[tuple[str, str]]:
         """All entries as ``(key, value)`` tuples in insertion order (response headers)."""
         return list(map(tuple, self._entries))  # type: ignore[arg-type]

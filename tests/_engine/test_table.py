@@ -548,3 +548,21 @@ def test_header_items_are_tuples_in_insertion_order():
     t.add("X", "y")
     t.add("set-cookie", "b=2")
     assert t._header_items() == [("Set-Cookie", "a=1"), ("X", "y"), ("set-cookie", "b=2")]
+
+
+def test_set_pairs_is_setitem_for_each_pair_in_order():
+    plain, bulk = table(), table()
+    for t in (plain, bulk):
+        t.add("Accept", "a")
+        t.add("ACCEPT", "b")
+    pairs = [("accept", "c"), ("New", "1"), ("new", "2"), ("Café", "é"), (b"Raw", b"v")]
+    for key, value in pairs:
+        plain[key] = value
+    bulk._set_pairs(pairs)
+    assert list(bulk.items()) == list(plain.items())
+    assert list(bulk.items())[0] == ("Accept", "c")
+
+
+def test_set_pairs_checks_text_that_is_not_plain_ascii():
+    with pytest.raises(TypeError):
+        table()._set_pairs([("Key", "\u20ac")])
