@@ -9,6 +9,7 @@ use and the handler list ``hlist`` shows.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import itertools
 
@@ -25,6 +26,7 @@ def _host_without_port(host: str) -> str:
     return host.rpartition(":")[0] if host.count(":") == 1 else host
 
 
+@functools.lru_cache(maxsize=1024)  # asked per request of the same few host names
 def _is_ip_address(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
