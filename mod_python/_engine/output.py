@@ -70,7 +70,8 @@ class ResponseWriter:
         if self.headers_sent:
             chunks, self._pending = self._pending, []
             return [] if self.head_only else chunks
-        body = b"".join(self._pending)
+        pending = self._pending
+        body = pending[0] if len(pending) == 1 else b"".join(pending)  # no copy of one piece
         self._pending = []
         self._send_headers(content_length=len(body))
         return [] if self.head_only or not body else [body]
