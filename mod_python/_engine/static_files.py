@@ -41,10 +41,12 @@ def serve_static(req) -> int:
     # Sent with the file's length; a large file streams in chunks after the headers.
     req.headers_out["Content-Length"] = str(size)
     stream = size > _CHUNK
+    left = size  # no more than announced (a file growing meanwhile), and no extra read
     with open(req.filename, "rb") as handle:
-        while True:
-            chunk = handle.read(_CHUNK)
+        while left > 0:
+            chunk = handle.read(min(_CHUNK, left))
             if not chunk:
                 break
+            left -= len(chunk)
             req.write(chunk, stream)
     return OK
