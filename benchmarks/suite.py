@@ -176,6 +176,7 @@ class Measurement:
     p99_ms: float | None = None
     problem: str = ""
     failed: int = 0  # non-2xx answers and socket errors during the load (rate still shown)
+    failures: str = ""  # which: "3 non-2xx, 13 timeout"
 
 
 # ---- the site --------------------------------------------------------------------------------
@@ -331,20 +332,24 @@ def load_with_wrk(
         ).stdout
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
         results.append((rate, _latency(output, "50%"), _latency(output, "99%"), _failed(output)))
-    rate, p50, p99, failed = sorted(results)[len(results) // 2]  # the median round by rate
-    return Measurement(rate, p50, p99, failed=failed)
+    rate, p50, p99, (failed, how) = sorted(results)[len(results) // 2]  # the median round
+    return Measurement(rate, p50, p99, failed=failed, failures=how)
 
 
-def _failed(wrk_output: str) -> int:
-    """Non-2xx/3xx answers plus socket errors (connect, read, write, timeout) wrk counted."""
-    failed = 0
+def _failed(wrk_output: str) -> tuple[int, str]:
+    """How many requests failed, and how: wrk's non-2xx/3xx and socket error counts."""
+    failed, kinds = 0, []
     match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", wrk_output)
     if match:
         failed += int(match.group(1))
+        kinds.append(f"{match.group(1)} non-2xx")
     match = re.search(r"Socket errors:(.*)", wrk_output)
     if match:
-        failed += sum(int(number) for number in re.findall(r"\d+", match.group(1)))
-    return failed
+        for kind, number in re.findall(r"(\w+) (\d+)", match.group(1)):
+            if int(number):
+                failed += int(number)
+                kinds.append(f"{number} {kind}")
+    return failed, ", ".join(kinds)
 
 
 def _latency(wrk_output: str, percentile: str) -> float | None:
@@ -598,7 +603,7 @@ def print_table(cases: list[Case], servers: list[str], table: dict) -> None:
             measurement = table[case.name].get(column)
             if measurement is not None and measurement.failed:
                 print(f"  ! {case.name} on {column}: {measurement.failed} failed requests "
-                      "(non-2xx or socket errors) during the load")  # fmt: skip
+                      f"during the load ({measurement.failures})")  # fmt: skip
 
 
 def _rate(table: dict, case: str, column: str) -> float | None:
