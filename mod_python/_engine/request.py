@@ -540,9 +540,11 @@ class Request:
         try:
             data = stream.read(want)
         except OSError:
+            self._abandon_body(stream)
             raise OSError("Client read error (Timeout?)") from None
         if not data:
             if self._remaining > 0:
+                self._abandon_body(stream)
                 raise OSError("Client read error (Timeout?)")
             self._remaining = 0
             return b""
@@ -550,6 +552,14 @@ class Request:
             self._remaining -= len(data)
         self._read_length += len(data)
         return data
+
+    def _abandon_body(self, stream) -> None:
+        """After a client read error the body is given up, as httpd does: nobody reads it
+        again, neither the handler nor the server draining it before the response (cheroot's
+        ``remaining``), so the error page can still go out."""
+        self._remaining = 0
+        if isinstance(getattr(stream, "remaining", None), int):
+            stream.remaining = 0
 
     def read(self, len: int = -1) -> bytes:  # noqa: A002
         self._start_body()

@@ -134,13 +134,6 @@ def short_timeout_server():
         thread.join(timeout=5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: after a body read times out, the debug page cannot be sent: cheroot drains "
-    "the unread body when the headers go out and the timed-out socket refuses the read, so "
-    "req.write fails and the client gets an empty 500 (request.py _read_wire could set "
-    "wsgi.input's 'remaining' to 0 on a read error)",
-)
 def test_req_read_of_a_short_body_is_an_os_error_on_the_debug_page(spec_site, short_timeout_server):
     # 9 of 10 announced bytes, then silence: the read times out (after 1 s here; mod_python's
     # test sets Timeout 5) and PythonDebug shows the OSError (IOError on Python 2).
