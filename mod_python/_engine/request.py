@@ -95,6 +95,14 @@ def _int_field(slot: str) -> property:
     return property(attrgetter(slot), set_value)
 
 
+def _table_text(text: str) -> str:
+    """A path as an APR table holds it: its UTF-8 bytes (undecodable ones as received), shown
+    as Latin-1 text, the "bytes as Latin-1" convention of PEP 3333's environ."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
 def _header_pairs(environ: dict) -> list[tuple[str, str]]:
     """Request headers from the environ, with names as clients usually spell them."""
     pairs = []
@@ -837,10 +845,12 @@ class Request:
         env["SERVER_PROTOCOL"] = self.protocol
         env["REQUEST_METHOD"] = self._method
         env["QUERY_STRING"] = self.args or ""
-        # httpd 2.4 (the oracle) gives the decoded URI here, without the query string.
-        env["REQUEST_URI"] = self.uri
-        path_info = self.path_info or ""
-        uri = self.uri
+        # The oracle's cgihandler shows the decoded URI here, without the query string. A
+        # table holds bytes: a URI that is not Latin-1 text (UTF-8 "/€", a lone %ff) goes in
+        # as the Latin-1 view of its bytes, as WSGI's PATH_INFO does.
+        uri = _table_text(self.uri)
+        env["REQUEST_URI"] = uri
+        path_info = _table_text(self.path_info or "")
         env["SCRIPT_NAME"] = (
             uri[: len(uri) - len(path_info)] if path_info and uri.endswith(path_info) else uri
         )
@@ -850,7 +860,7 @@ class Request:
             # After an internal redirect httpd says where the request came from.
             if self._prev.args:
                 env["REDIRECT_QUERY_STRING"] = self._prev.args
-            env["REDIRECT_URL"] = self._prev.uri
+            env["REDIRECT_URL"] = _table_text(self._prev.uri)
         self.add_common_vars()
 
     def build_wsgi_env(self) -> dict | None:

@@ -123,12 +123,6 @@ def test_dot_segments_inside_the_root_resolve_as_httpd_does(served):
     assert answer.endswith(b"static page")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: request.py add_cgi_vars stores req.uri in a table, which refuses text "
-    "outside ISO-8859-1: a UTF-8 URL such as /app/%e2%82%ac (or any %ff) is a 500 under "
-    "WSGIScriptAlias and cgihandler",
-)
 @pytest.mark.parametrize("target", ["/app/%e2%82%ac", "/app/%ff", "/cgi/script.py/%e2%82%ac"])
 def test_non_latin1_path_reaches_wsgi_script_and_cgi(served, target):
     site, base = served
