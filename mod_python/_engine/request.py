@@ -825,8 +825,9 @@ class Request:
             ("CONTEXT_DOCUMENT_ROOT", self.document_root()),
             ("SERVER_ADMIN", self._vhost.server_admin),
         ]
-        if self.filename:
-            pairs.append(("SCRIPT_FILENAME", self.filename))
+        # Before the file is known (a PostReadRequest handler) httpd still adds the variable,
+        # with a NULL value: env["SCRIPT_FILENAME"] is None, .get() and "in" miss it.
+        pairs.append(("SCRIPT_FILENAME", _table_text(self.filename) if self.filename else None))
         pairs.append(("REMOTE_PORT", str(environ.get("REMOTE_PORT", ""))))
         if self._user is not None:
             pairs.append(("REMOTE_USER", self._user))

@@ -8,6 +8,11 @@ tables, so lookups and construction are on the per-request hot path.
 Storage: ``_entries`` is the list of ``[key, value]`` entries in insertion order;
 ``_index`` maps the folded key to the same entry objects, in insertion order, so a
 lookup is one dict access and ``t[k] = v`` on an existing key is an in-place update.
+
+An entry's value may be None: APR allows a NULL value (httpd's ``add_common_vars`` stores
+SCRIPT_FILENAME so before the file is known). ``t[k]`` and listings show it as None, while
+``get``, ``in`` and ``has_key`` (``apr_table_get``) treat the key as absent. Only the engine
+makes such entries, through ``_set_pairs``.
 """
 
 from __future__ import annotations
@@ -102,11 +107,16 @@ class table:  # noqa: N801 - the name legacy code uses (apache.table)
 
     def _set_pairs(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         """``self[key] = value`` for each pair, in order; plain-ASCII ``str`` pairs (what the
-        engine sets by the dozen in ``add_common_vars``) skip the conversion."""
+        engine sets by the dozen in ``add_common_vars``) skip the conversion. A None value
+        makes a value-less entry (APR's NULL)."""
         entries, index = self._entries, self._index
         for key, value in pairs:
             if not (type(key) is str and type(value) is str and key.isascii() and value.isascii()):
-                self[key] = value  # converted and checked
+                if value is None:
+                    self[key] = ""
+                    index[_fold(_table_str(key))][0][1] = None  # type: ignore[call-overload]
+                else:
+                    self[key] = value  # converted and checked
                 continue
             folded = key.lower()
             bucket = index.get(folded)
@@ -187,27 +197,30 @@ class table:  # noqa: N801 - the name legacy code uses (apache.table)
         self._entries[:] = [entry for entry in self._entries if id(entry) not in doomed_ids]
 
     def __contains__(self, key: object) -> bool:
-        return _lookup_key(key) in self._index
+        # apr_table_get: a key whose first entry has no value is not there.
+        bucket = self._index.get(_lookup_key(key))
+        return bucket is not None and bucket[0][1] is not None
 
     def has_key(self, key: str | bytes) -> int:
         """1 if ``key`` is present, else 0 (an int, as mod_python returns)."""
-        return 1 if _lookup_key(key) in self._index else 0
+        return 1 if self.__contains__(key) else 0
 
     def get(self, key: str | bytes, default: Any = None) -> Any:
         """The *first* value for ``key`` (never a list), or ``default``."""
         bucket = self._index.get(_lookup_key(key))
         if bucket is None:
             return default
-        return bucket[0][1]
+        value = bucket[0][1]
+        return default if value is None else value
 
     def setdefault(self, key: str | bytes, default: str | bytes | None = None) -> str:
         """First value of ``key``; if absent, store ``default`` (``""`` when omitted) and return it."""
         key = _table_str(key)
         bucket = self._index.get(_fold(key))
-        if bucket is not None:
+        if bucket is not None and bucket[0][1] is not None:
             return bucket[0][1]
         value = "" if default is None else _table_str(default)
-        self.add(key, value)
+        self[key] = value
         return value
 
     def add(self, key: str | bytes, value: str | bytes) -> None:

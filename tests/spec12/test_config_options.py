@@ -155,13 +155,6 @@ def test_util_fieldstorage_lists_bytes_names_and_values(spec_site):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: add_common_vars before the filename is known leaves SCRIPT_FILENAME out "
-    "(request.py:777 add_common_vars) and our table has no value-less entries; Apache adds it with "
-    "a NULL value: subprocess_env['SCRIPT_FILENAME'] is None, .get() and 'in' do not see it "
-    "(checked on the oracle)",
-)
 def test_postreadrequest_handler_at_vhost_level(spec_site):
     site = spec_site(
         vhost(

@@ -155,12 +155,6 @@ def test_req_update_mtime(spec12_servers):
         assert (ours.header(name) is None) == (oracle.header(name) is None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: add_common_vars before the filename is known leaves SCRIPT_FILENAME out "
-    "(request.py:777 add_common_vars); Apache adds it with a NULL value, which "
-    "subprocess_env['SCRIPT_FILENAME'] reads as None",
-)
 def test_postreadrequest(spec12_servers):
     same(spec12_servers.get("test_postreadrequest"))
 
