@@ -54,7 +54,7 @@ from .header_actions import apply_request_actions
 from .importer import apply_python_path, import_module, resolve_object
 from .interpreters import running_in
 from .logs import ErrorLog, level_from_name, set_main_log
-from .output import ClientGone, ResponseWriter
+from .output import ClientGone, ResponseWriter, UnsafeHeader
 from .phases import PhaseRunner
 from .request import Request
 from .server_object import server as server_object_type
@@ -181,8 +181,13 @@ class Engine:
         writer.active = req
         try:
             self._serve(req)
+            if not writer.headers_sent:
+                writer.check_held_headers()
         except ClientGone:
             pass
+        except UnsafeHeader:  # logged by the writer (AH02430); httpd answers 500
+            if not writer.headers_sent:
+                self._die(writer.active, HTTP_INTERNAL_SERVER_ERROR)
         except Exception as error:  # noqa: BLE001 - an engine fault must not reach the client raw
             report_error(error, req, "mod_python", "engine")
             if not writer.headers_sent:

@@ -7,6 +7,7 @@ goes out in one piece with ``Content-Length``. HEAD suppresses the body here, no
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from email.utils import formatdate
@@ -20,11 +21,18 @@ class ClientGone(OSError):
     """The client closed the connection while we were writing."""
 
 
+class UnsafeHeader(OSError):
+    """A response header held a control character: httpd refuses to send it (a 500).
+
+    An ``OSError`` because a handler sees it as httpd's failed write ("Write failed").
+    """
+
+
 class ResponseWriter:
     """Collects or streams the response of one WSGI call (a request and its redirects)."""
 
     __slots__ = ("_start_response", "_write", "head_only", "headers_sent", "_pending",
-                 "active", "server_header", "closed")  # fmt: skip
+                 "active", "server_header", "closed", "refused")  # fmt: skip
 
     def __init__(self, start_response, head_only: bool, server_header: str):
         self._start_response = start_response
@@ -35,6 +43,7 @@ class ResponseWriter:
         self.active = None  # the request whose status/headers go out (end of the redirect chain)
         self.server_header = server_header
         self.closed = False
+        self.refused = False  # headers were refused once: what goes out is the 500 page
 
     # ---- called by the request object ---------------------------------------------------
 
@@ -73,15 +82,43 @@ class ResponseWriter:
         pending = self._pending
         body = pending[0] if len(pending) == 1 else b"".join(pending)  # no copy of one piece
         self._pending = []
-        self._send_headers(content_length=len(body))
+        try:
+            self._send_headers(content_length=len(body))
+        except UnsafeHeader:
+            # Set after check_held_headers (a log or cleanup handler, a Header directive):
+            # the 500 page replaces the body, through the engine's one error path.
+            self.active._engine._die(self.active, 500)
+            return self.finish()
         return [] if self.head_only or not body else [body]
 
     def discard_pending(self) -> None:
         self._pending = []
 
+    def check_held_headers(self) -> None:
+        """Before the log phase: raise ``UnsafeHeader`` if the held headers cannot go out,
+        so the engine's error path answers 500 while the request is still open."""
+        if self.refused and self.active._status != 500:
+            raise UnsafeHeader("response headers were refused")
+        self._checked(check_header_text)
+
+    def _checked(self, check, *args):
+        """``check(self.active, *args)``; a refused header is logged as httpd does (AH02430),
+        and both header tables are emptied (httpd clears them before its 500 page)."""
+        req = self.active
+        try:
+            return check(req, *args)
+        except UnsafeHeader as refused:
+            self.refused = True
+            self._pending = []  # httpd drops the brigade that carried the refused headers
+            req.log_error(str(refused))
+            for table in (req._headers_out, req._err_headers_out):
+                if table is not None:
+                    table.clear()
+            raise
+
     def _send_headers(self, content_length: int | None) -> None:
         req = self.active
-        headers = response_headers(req, content_length, self.server_header)
+        headers = self._checked(response_headers, content_length, self.server_header)
         status_line = status_line_for(req._status, req._status_line)
         req._status_line = status_line  # httpd fills r->status_line as the headers go out
         self._write = self._start_response(status_line, headers)
@@ -158,6 +195,44 @@ def keep_unread_body(req) -> None:
 
 
 _NO_NAMES: frozenset[str] = frozenset()
+# httpd's check_headers: a response header name or value may not hold a control character
+# other than tab. A NUL ends the value (httpd keeps C strings); anything else is a 500.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def check_header_text(req) -> None:
+    """Cut header values at a NUL, then raise ``UnsafeHeader`` naming the first header that
+    still holds a control character (httpd AH02429/AH02430). Nearly free for clean headers."""
+    content_type = req._content_type
+    if content_type and _CONTROL.search(content_type):
+        content_type = req._content_type = content_type.partition("\x00")[0]
+        _refuse_controls("Content-Type", content_type)
+    for table in (req._headers_out, req._err_headers_out):
+        if table is None or not table._entries:
+            continue
+        if _CONTROL.search("".join(["".join(entry) for entry in table._entries])):
+            for entry in table._entries:
+                name, value = entry
+                if _CONTROL.search(name):
+                    raise UnsafeHeader(
+                        f"AH02429: Response header name {_loggable(name)} contains invalid "
+                        "characters, aborting request"
+                    )
+                entry[1] = value = value.partition("\x00")[0]
+                _refuse_controls(name, value)
+
+
+def _refuse_controls(name: str, value: str) -> None:
+    if _CONTROL.search(value):
+        raise UnsafeHeader(
+            f"AH02430: Response header {_loggable(name)} value of {_loggable(value)} "
+            "contains invalid characters, aborting request"
+        )
+
+
+def _loggable(text: str) -> str:
+    """Quoted, with control characters escaped as httpd escapes them in its error log."""
+    return "'" + text.encode("unicode_escape").decode("ascii") + "'"
 
 
 def response_headers(req, content_length: int | None, server_header: str) -> list[tuple[str, str]]:
@@ -166,6 +241,7 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
     if config is not None and config.header_actions and not req._header_actions_done:
         req._header_actions_done = True
         apply_response_actions(req, config.header_actions, req._error_page)
+    check_header_text(req)
     headers: list[tuple[str, str]] = []
     for table in (req._headers_out, req._err_headers_out):
         if table is not None and table._entries:

@@ -56,11 +56,6 @@ def test_cookie_value_without_controls_is_sent(echo_site):
     assert response.header("Set-Cookie").startswith("echo=")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: output.py passes a NUL in a handler's header value to the WSGI server; "
-    "httpd keeps header values as C strings, so the value ends at the NUL",
-)
 @pytest.mark.parametrize("kind", HEADER_ECHOES)
 def test_nul_in_a_header_value_ends_it(echo_site, kind):
     # httpd keeps header values as C strings: whatever follows a NUL is gone.
@@ -69,11 +64,6 @@ def test_nul_in_a_header_value_ends_it(echo_site, kind):
     assert all("X-Injected" not in value for _, value in response.headers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: output.py response_headers()/ResponseWriter._send_headers pass header "
-    "values with CR/LF to start_response unchecked; httpd answers 500 (AH02430)",
-)
 @pytest.mark.parametrize("kind", HEADER_ECHOES)
 @pytest.mark.parametrize("value", SPLITTING_VALUES)
 def test_handler_header_with_line_break_is_a_logged_500(echo_site, kind, value):
@@ -84,11 +74,6 @@ def test_handler_header_with_line_break_is_a_logged_500(echo_site, kind, value):
     assert "contains invalid characters" in site.error_log
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: output.py lets CR/LF in req.headers_out reach cheroot, which writes "
-    "them raw: the client sees an injected header (HTTP response splitting)",
-)
 def test_live_response_cannot_be_split_through_headers_out(echo_site, live_server):
     base = live_server(echo_site())
     target = "/echo.py?kind=headers_out&value=" + quote("a\r\nX-Injected: 1", safe="")

@@ -21,11 +21,6 @@ def test_header_injection_is_a_500_on_both(hostile_servers, kind):
     assert "X-Injected" not in [name for name, _ in ours.headers]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: output.py sends CR/LF in headers_out/err_headers_out/content_type "
-    "to the WSGI server; httpd answers 500 (AH02430)",
-)
 @pytest.mark.parametrize("kind", ["headers_out", "err_headers_out", "content_type"])
 def test_handler_header_injection_is_a_500_on_both(hostile_servers, kind):
     ours, oracle = hostile_servers.exchange("GET", f"/echo/echo.py?kind={kind}&value={SPLITTING}")
