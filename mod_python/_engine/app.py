@@ -13,8 +13,10 @@ Engine(environ, start_response)
 
 from __future__ import annotations
 
+import ipaddress
 import mimetypes
 import os
+import re
 import stat
 import sys
 import threading
@@ -28,6 +30,7 @@ from .config.htaccess import HtaccessError
 from .config.server import ServerSettings, load_config_file, load_config_text
 from .constants import (
     APLOG_ALERT,
+    APLOG_DEBUG,
     APLOG_ERR,
     APLOG_WARNING,
     APR_DIR,
@@ -613,6 +616,22 @@ def _protocol_limits(req: Request, main: ServerSettings) -> int:
     line = len(environ.get("REQUEST_METHOD", "")) + len(target) + 10  # " ", " HTTP/1.1"
     if line > main.limit_req_line and len(req.the_request) > main.limit_req_line:
         return HTTP_REQUEST_URI_TOO_LARGE
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        # WSGI servers pass Host as the client sent it: none in environ means none was sent.
+        if environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
+            req.log_error(
+                "AH00569: client sent HTTP/1.1 request without hostname (see RFC2616 section "
+                f"14.23): {req.uri}",
+                APLOG_DEBUG,
+            )
+            return HTTP_BAD_REQUEST
+    elif host not in _valid_hosts:
+        if not host_is_valid(host):
+            req.log_error(f"AH00550: Client sent malformed Host header: {host}", APLOG_DEBUG)
+            return HTTP_BAD_REQUEST
+        if len(_valid_hosts) < _VALID_HOSTS_KEPT:
+            _valid_hosts.add(host)
     # Usual case, decided without a Python-level loop: no more environ keys than fields
     # allowed, and all environ text together no longer than one field may be.
     if len(environ) <= main.limit_req_fields and (
@@ -637,6 +656,53 @@ def _protocol_limits(req: Request, main: ServerSettings) -> int:
         req.notes["error-notes"] = "Size of a request header field exceeds server limit."
         return HTTP_BAD_REQUEST
     return OK
+
+
+# Host values already found valid: a site sees few, so most requests skip the check. Bounded,
+# so a client sending endless distinct names cannot grow it.
+_valid_hosts: set[str] = set()
+_VALID_HOSTS_KEPT = 256
+_HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")
+_PORT = re.compile(r"[0-9]{1,5}")
+
+
+def host_is_valid(host: str) -> bool:
+    """httpd's fix_hostname with HttpProtocolOptions Strict (the default): a Host header is
+    empty, or a DNS name or dotted IPv4 address or [IPv6] literal, with an optional port."""
+    if not host:
+        return True  # RFC 2616 lets Host be blank
+    name, port = host, None
+    if host.startswith("["):
+        literal, bracket, rest = host[1:].partition("]")
+        try:
+            ipaddress.IPv6Address(literal)
+        except ValueError:
+            return False
+        if not bracket or "%" in literal:
+            return False  # no scope id in a Host header
+        if rest:
+            if not rest.startswith(":"):
+                return False
+            port = rest[1:]
+        return port is None or _port_is_valid(port)
+    if ":" in host:
+        name, _, port = host.rpartition(":")
+        if not _port_is_valid(port):
+            return False
+    if not _HOST_NAME.fullmatch(name) or ".." in name:
+        return False  # also refuses "a, b" (two Host headers folded into one)
+    name = name.removesuffix(".")
+    if not name.strip("0123456789."):  # dotted decimal: exactly four numbers, no leading 0
+        numbers = name.split(".")
+        return len(numbers) == 4 and all(
+            number and (number == "0" or not number.startswith("0")) for number in numbers
+        )
+    top_level = name.rpartition(".")[2]
+    return not top_level or top_level[0].isalpha()  # RFC 1123 2.1
+
+
+def _port_is_valid(port: str) -> bool:
+    return bool(_PORT.fullmatch(port)) and 0 < int(port) < 65536
 
 
 def _apply_set_env(env, settings: dict) -> None:
