@@ -267,6 +267,7 @@ class Engine:
         if "/." in uri or "//" in uri:
             normalized = _normalize_uri(uri)
             if normalized is None:
+                req.log_error(f"AH10244: invalid URI path ({uri})")
                 return HTTP_BAD_REQUEST
             req._uri = normalized  # engine-side: no Latin-1 check as for handler assignments
         vhost = req._vhost

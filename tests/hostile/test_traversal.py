@@ -90,11 +90,6 @@ def test_climbing_out_never_serves_the_outside_file(served, prefix, suffix, stat
         assert status_of(answer) == status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine gap: app.py _run_until_content (the `_normalize_uri(uri) is None` branch) "
-    "answers 400 without logging why; httpd logs AH10244 invalid URI path",
-)
 @pytest.mark.parametrize("prefix", ["/static", "/pub"])
 def test_a_request_above_the_root_is_logged(served, prefix):
     site, base = served
