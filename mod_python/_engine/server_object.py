@@ -29,7 +29,9 @@ class server:  # noqa: N801 - the type name mod_python reports
     defn_line_number = property(lambda self: self._settings.defn_line_number)
     server_admin = property(lambda self: self._settings.server_admin)
     server_hostname = property(lambda self: self._settings.server_name)
-    error_fname = property(lambda self: self._settings.error_log)
+    error_fname = property(
+        lambda self: None if self._settings.error_log_inherited else self._settings.error_log
+    )
     is_virtual = property(lambda self: self._settings.is_virtual)
     timeout = property(lambda self: self._settings.timeout)
     keep_alive_timeout = property(lambda self: self._settings.keep_alive_timeout)

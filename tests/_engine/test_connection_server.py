@@ -190,7 +190,7 @@ SERVER_VALUES = {
     "server_admin": "webmaster@test.local",
     "server_hostname": "vhost.test",
     "port": 0,
-    "error_fname": "logs/error_log",
+    "error_fname": None,  # the vhost has no ErrorLog of its own: NULL in httpd
     "loglevel": apache.APLOG_DEBUG,
     "is_virtual": 1,
     "timeout": 5.0,

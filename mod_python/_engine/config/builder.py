@@ -457,6 +457,7 @@ def _override_allows(needed: str | None, allowed: frozenset[str] | None, name: s
 def _inherit(main: ServerSettings, vhost: ServerSettings) -> None:
     """A vhost starts from the main server's settings; what it sets itself wins."""
     defaults = ServerSettings()
+    vhost.error_log_inherited = vhost.error_log == defaults.error_log
     for name in ("server_admin", "server_root", "document_root", "error_log", "log_level",
                  "timeout", "keep_alive_timeout", "keep_alive_max", "keep_alive",
                  "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "types_config",

@@ -111,6 +111,9 @@ class ServerSettings:
     # Accepted directives whose effect we do not reproduce: reported at start and by `check`.
     warnings: list[ConfigWarning] = field(default_factory=list)
     is_virtual: int = 0
+    # A vhost without an ErrorLog of its own logs to the main server's file, but httpd leaves
+    # its error_fname NULL (server.error_fname is None).
+    error_log_inherited: bool = False
     defn_name: str = ""
     defn_line_number: int = 0
     # Settings made outside any section; the base every request's config merges onto.

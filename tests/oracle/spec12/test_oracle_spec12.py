@@ -165,12 +165,6 @@ def test_internal_checks_agree(spec12_servers):
     assert ours.body.decode().splitlines() == oracle.body.decode().splitlines()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server_object.py error_fname: a vhost without its own ErrorLog reports the "
-    "inherited file name; httpd leaves the vhost's error_fname NULL (None), and "
-    "tests/_engine/test_connection_server.py SERVER_VALUES expects the inherited name",
-)
 def test_vhost_error_fname_without_error_log(spec12_servers):
     # Seen while running test_internal's server_members check on the oracle.
     same(spec12_servers.get("test_server_error_fname"))
