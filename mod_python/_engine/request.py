@@ -881,6 +881,10 @@ class Request:
         self.path_info = self.uri[len(base_uri) :]
         self.add_cgi_vars()
         env = dict(self.subprocess_env.items())
+        if env.get("SCRIPT_FILENAME", "") is None:
+            # No file under a <Location>: httpd's value is NULL (None in mod_python's environ);
+            # a WSGI environ holds strings, so it is left out.
+            del env["SCRIPT_FILENAME"]
         env.setdefault("PATH_INFO", "")  # present even when empty, as PEP 3333 prefers
         auth = self.headers_in.get("Authorization")
         if auth is not None:

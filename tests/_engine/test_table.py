@@ -566,3 +566,47 @@ def test_set_pairs_is_setitem_for_each_pair_in_order():
 def test_set_pairs_checks_text_that_is_not_plain_ascii():
     with pytest.raises(TypeError):
         table()._set_pairs([("Key", "\u20ac")])
+
+
+# -- value-less entries (APR's NULL value, e.g. SCRIPT_FILENAME before the file is known) --
+
+
+@pytest.fixture
+def valueless():
+    t = table()
+    t._set_pairs([("A", "1"), ("SCRIPT_FILENAME", None), ("B", "2")])
+    return t
+
+
+def test_valueless_entry_reads_as_none_by_subscript(valueless):
+    assert valueless["script_filename"] is None
+
+
+@pytest.mark.parametrize(
+    ("probe", "expected"),
+    [
+        (lambda t: t.get("SCRIPT_FILENAME"), None),
+        (lambda t: t.get("SCRIPT_FILENAME", "default"), "default"),
+        (lambda t: "SCRIPT_FILENAME" in t, False),
+        (lambda t: t.has_key("SCRIPT_FILENAME"), 0),
+    ],
+)
+def test_valueless_entry_is_absent_for_lookups(valueless, probe, expected):
+    assert probe(valueless) == expected
+
+
+def test_valueless_entry_is_listed_with_none(valueless):
+    assert valueless.values() == ["1", None, "2"]
+    assert valueless.items()[1] == ("SCRIPT_FILENAME", None)
+    assert repr(valueless) == "{'B': '2', 'SCRIPT_FILENAME': None, 'A': '1'}"
+
+
+def test_setting_a_valueless_key_gives_it_a_value(valueless):
+    valueless._set_pairs([("script_filename", "/x.py")])
+    assert valueless.get("SCRIPT_FILENAME") == "/x.py"
+    assert len(valueless) == 3
+
+
+def test_setdefault_fills_a_valueless_entry(valueless):
+    assert valueless.setdefault("SCRIPT_FILENAME", "d") == "d"
+    assert valueless.items()[1] == ("SCRIPT_FILENAME", "d")
