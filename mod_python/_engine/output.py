@@ -97,28 +97,32 @@ class ResponseWriter:
     def check_held_headers(self) -> None:
         """Before the log phase: raise ``UnsafeHeader`` if the held headers cannot go out,
         so the engine's error path answers 500 while the request is still open."""
-        if self.refused and self.active._status != 500:
-            raise UnsafeHeader("response headers were refused")
-        self._checked(check_header_text)
-
-    def _checked(self, check, *args):
-        """``check(self.active, *args)``; a refused header is logged as httpd does (AH02430),
-        and both header tables are emptied (httpd clears them before its 500 page)."""
         req = self.active
+        if self.refused and req._status != 500:
+            raise UnsafeHeader("response headers were refused")
         try:
-            return check(req, *args)
+            check_header_text(req)
         except UnsafeHeader as refused:
-            self.refused = True
-            self._pending = []  # httpd drops the brigade that carried the refused headers
-            req.log_error(str(refused))
-            for table in (req._headers_out, req._err_headers_out):
-                if table is not None:
-                    table.clear()
+            self._refuse(req, refused)
             raise
+
+    def _refuse(self, req, refused: UnsafeHeader) -> None:
+        """Log the refused header as httpd does (AH02430); empty both header tables and drop
+        the held body, as httpd does before its 500 page."""
+        self.refused = True
+        self._pending = []
+        req.log_error(str(refused))
+        for table in (req._headers_out, req._err_headers_out):
+            if table is not None:
+                table.clear()
 
     def _send_headers(self, content_length: int | None) -> None:
         req = self.active
-        headers = self._checked(response_headers, content_length, self.server_header)
+        try:
+            headers = response_headers(req, content_length, self.server_header)
+        except UnsafeHeader as refused:
+            self._refuse(req, refused)
+            raise
         status_line = status_line_for(req._status, req._status_line)
         req._status_line = status_line  # httpd fills r->status_line as the headers go out
         self._write = self._start_response(status_line, headers)
@@ -197,33 +201,41 @@ def keep_unread_body(req) -> None:
 _NO_NAMES: frozenset[str] = frozenset()
 # httpd's check_headers: a response header name or value may not hold a control character
 # other than tab. A NUL ends the value (httpd keeps C strings); anything else is a 500.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_has_control = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search
 
 
 def check_header_text(req) -> None:
     """Cut header values at a NUL, then raise ``UnsafeHeader`` naming the first header that
     still holds a control character (httpd AH02429/AH02430). Nearly free for clean headers."""
     content_type = req._content_type
-    if content_type and _CONTROL.search(content_type):
+    if content_type and _has_control(content_type):
         content_type = req._content_type = content_type.partition("\x00")[0]
         _refuse_controls("Content-Type", content_type)
-    for table in (req._headers_out, req._err_headers_out):
-        if table is None or not table._entries:
-            continue
-        if _CONTROL.search("".join(["".join(entry) for entry in table._entries])):
-            for entry in table._entries:
-                name, value = entry
-                if _CONTROL.search(name):
-                    raise UnsafeHeader(
-                        f"AH02429: Response header name {_loggable(name)} contains invalid "
-                        "characters, aborting request"
-                    )
-                entry[1] = value = value.partition("\x00")[0]
-                _refuse_controls(name, value)
+    table = req._headers_out
+    if table is not None and table._entries:
+        _check_table(table)
+    table = req._err_headers_out
+    if table is not None and table._entries:
+        _check_table(table)
+
+
+def _check_table(table) -> None:
+    entries = table._entries
+    if not _has_control("".join(["".join(entry) for entry in entries])):
+        return
+    for entry in entries:
+        name, value = entry
+        if _has_control(name):
+            raise UnsafeHeader(
+                f"AH02429: Response header name {_loggable(name)} contains invalid "
+                "characters, aborting request"
+            )
+        entry[1] = value = value.partition("\x00")[0]
+        _refuse_controls(name, value)
 
 
 def _refuse_controls(name: str, value: str) -> None:
-    if _CONTROL.search(value):
+    if _has_control(value):
         raise UnsafeHeader(
             f"AH02430: Response header {_loggable(name)} value of {_loggable(value)} "
             "contains invalid characters, aborting request"
