@@ -802,6 +802,9 @@ class Request:
         return host
 
     def add_common_vars(self) -> None:
+        self._add_common_vars(valueless_filename=True)
+
+    def _add_common_vars(self, valueless_filename: bool) -> None:
         pairs = []  # set in this order, as apr_table_set calls would be
         for name, value in self.headers_in.items():
             key = "HTTP_" + name.upper().replace("-", "_")
@@ -827,7 +830,10 @@ class Request:
         ]
         # Before the file is known (a PostReadRequest handler) httpd still adds the variable,
         # with a NULL value: env["SCRIPT_FILENAME"] is None, .get() and "in" miss it.
-        pairs.append(("SCRIPT_FILENAME", _table_text(self.filename) if self.filename else None))
+        if self.filename:
+            pairs.append(("SCRIPT_FILENAME", _table_text(self.filename)))
+        elif valueless_filename:
+            pairs.append(("SCRIPT_FILENAME", None))
         pairs.append(("REMOTE_PORT", str(environ.get("REMOTE_PORT", ""))))
         if self._user is not None:
             pairs.append(("REMOTE_USER", self._user))
@@ -862,7 +868,9 @@ class Request:
             if self._prev.args:
                 env["REDIRECT_QUERY_STRING"] = self._prev.args
             env["REDIRECT_URL"] = _table_text(self._prev.uri)
-        self.add_common_vars()
+        # httpd knows the file by the time CGI variables are made (ours may not, under a
+        # <Location>): the environments built from them hold strings, so no NULL entry.
+        self._add_common_vars(valueless_filename=False)
 
     def build_wsgi_env(self) -> dict | None:
         options = self.get_options()
