@@ -208,7 +208,9 @@ def check_header_text(req) -> None:
     """Cut header values at a NUL, then raise ``UnsafeHeader`` naming the first header that
     still holds a control character (httpd AH02429/AH02430). Nearly free for clean headers."""
     content_type = req._content_type
-    if content_type and _has_control(content_type):
+    # isprintable() is the cheap first test: False for every control (and for tab, a few
+    # non-ASCII spaces: the regex decides those).
+    if content_type and not content_type.isprintable() and _has_control(content_type):
         content_type = req._content_type = content_type.partition("\x00")[0]
         _refuse_controls("Content-Type", content_type)
     table = req._headers_out
@@ -221,7 +223,8 @@ def check_header_text(req) -> None:
 
 def _check_table(table) -> None:
     entries = table._entries
-    if not _has_control("".join(["".join(entry) for entry in entries])):
+    text = "".join(["".join(entry) for entry in entries])
+    if text.isprintable() or not _has_control(text):
         return
     for entry in entries:
         name, value = entry
