@@ -131,6 +131,19 @@ def _run_script(path: str, module_name: str) -> None:
             sys.modules[module_name] = previous
 
 
+# The engine keeps these as the Latin-1 view of the URI's bytes (PEP 3333); a CGI script
+# sees them decoded, as os.environ decodes a real process environment (UTF-8, with
+# surrogateescape for bytes that are not UTF-8), which is what mod_python's scripts saw.
+_PATH_VARIABLES = ("REQUEST_URI", "SCRIPT_NAME", "PATH_INFO", "REDIRECT_URL")
+
+
+def _decode_path_variables(variables: dict[str, str]) -> None:
+    for key in _PATH_VARIABLES:
+        value = variables.get(key)
+        if value is not None and not value.isascii():
+            variables[key] = value.encode("latin-1").decode("utf-8", "surrogateescape")
+
+
 def handler(req) -> int:
     """Run the requested CGI script; OK, or 404 when the script file does not exist."""
     path = _script_path(req)
@@ -146,6 +159,7 @@ def handler(req) -> int:
         owner = threading.get_ident()
         saved = (os.getcwd(), sys.stdout, sys.stdin, os.environ, sys.argv)
         cgi_variables = {key: str(value) for key, value in apache.build_cgi_env(req).items()}
+        _decode_path_variables(cgi_variables)
         try:
             # The CGI spec: the script runs in its own directory.
             os.chdir(directory)

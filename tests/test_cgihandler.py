@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import urllib.parse
 
 import pytest
 
@@ -297,3 +298,26 @@ def simplehandler(req):
 def test_pipe_ext_routes_py_to_publisher_and_the_rest_to_the_plain_handler(make_site, path, body):
     site = make_site(PIPE_EXT_CONF, files={"pipe_tests.py": PIPE_TESTS})
     assert site.get(path).body == body
+
+
+ENV_PATHS_SCRIPT = """\
+import os
+print("Content-Type: text/plain; charset=utf-8\\n")
+for key in ("REQUEST_URI", "PATH_INFO"):
+    print(key, os.environ[key].encode("utf-8", "surrogateescape").hex())
+"""
+
+
+@pytest.mark.parametrize(
+    ("escaped", "raw"),
+    [("%e2%82%ac", "€".encode()), ("%c3%a9", "é".encode()), ("%ff", b"\xff")],
+)
+def test_a_script_sees_non_ascii_path_variables_decoded_as_os_environ_would(cgi_site, escaped, raw):
+    path = f"/env.py/{escaped}"
+    # PATH_INFO as a WSGI server gives it: %-decoded, the bytes seen as Latin-1 (PEP 3333).
+    wsgi_path = urllib.parse.unquote_to_bytes(path).decode("latin-1")
+    response = cgi_site({"env.py": ENV_PATHS_SCRIPT}).get(path, environ={"PATH_INFO": wsgi_path})
+    assert response.status == 200
+    lines = dict(line.split(" ", 1) for line in response.body.decode().splitlines() if line)
+    assert bytes.fromhex(lines["REQUEST_URI"]) == b"/env.py/" + raw
+    assert bytes.fromhex(lines["PATH_INFO"]) == b"/" + raw
