@@ -121,3 +121,59 @@ def test_psp_redirect_with_line_break_is_a_logged_500(make_site):
     assert response.status == 500
     assert "X-Injected" not in response.header_names()
     assert "control character" in site.error_log
+
+
+UNFLUSHED_HANDLERS = {
+    # Returns without writing: the held headers are checked once the handler is done.
+    "silent.py": """\
+        from mod_python import apache
+
+        def handler(req):
+            req.headers_out["X-Echo"] = req.args.replace("-", "\\r\\n")
+            return apache.OK
+        """,
+    # Writes with flush=0 only: nothing goes out before the end of the request.
+    "buffered.py": """\
+        from mod_python import apache
+
+        def handler(req):
+            req.headers_out["X-Echo"] = req.args.replace("-", "\\r\\n")
+            req.write("payload42", 0)
+            return apache.OK
+        """,
+    # Swallows the write error of its flush and answers OK anyway.
+    "swallow.py": """\
+        from mod_python import apache
+
+        def handler(req):
+            req.headers_out["X-Echo"] = req.args.replace("-", "\\r\\n")
+            try:
+                req.write("payload42")
+            except OSError:
+                pass
+            return apache.OK
+        """,
+    # A control character in a header *name* (httpd AH02429).
+    "badname.py": """\
+        from mod_python import apache
+
+        def handler(req):
+            req.headers_out["X-" + req.args.replace("-", "\\r\\n")] = "1"
+            req.write("payload42")
+            return apache.OK
+        """,
+}
+
+
+@pytest.mark.parametrize("page", sorted(UNFLUSHED_HANDLERS))
+def test_a_split_header_is_a_logged_500_however_the_handler_ends(make_site, page):
+    site = make_site(
+        "<Directory {docroot}>\n SetHandler mod_python\n PythonHandler %s\n</Directory>\n"
+        % page[:-3],
+        files=UNFLUSHED_HANDLERS,
+    )
+    response = site.get(f"/{page}?a-X-Injected:1")
+    assert response.status == 500
+    assert "X-Injected" not in response.header_names()
+    assert b"payload42" not in response.body
+    assert ("AH02429" if page == "badname.py" else "AH02430") in site.error_log
