@@ -111,6 +111,22 @@ def start_server(command: list[str], port: int) -> subprocess.Popen:
     raise SystemExit(f"server {command} did not listen on {port} within {START_DEADLINE}s")
 
 
+def start_bare_and_engine(conf: Path, threads: int):
+    """The bare hello app and ``mod_python serve conf`` on cheroot, each in a subprocess on a
+    free port: ``((bare_process, port), (engine_process, port))``."""
+    bare_port, engine_port = free_port(), free_port()
+    bare = start_server(
+        [sys.executable, __file__, "--serve-bare", str(bare_port), "--threads", str(threads)],
+        bare_port,
+    )
+    engine = start_server(
+        [sys.executable, "-m", "mod_python.cli", "serve", str(conf),
+         "--listen", f"127.0.0.1:{engine_port}", "--threads", str(threads)],
+        engine_port,
+    )  # fmt: skip
+    return (bare, bare_port), (engine, engine_port)
+
+
 def stop_server(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -288,16 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         conf = write_site(Path(directory))
         if not args.skip_sockets:
             measure = run_wrk if use_wrk else run_python_client
-            bare_port, engine_port = free_port(), free_port()
-            bare = start_server(
-                [sys.executable, __file__, "--serve-bare", str(bare_port),
-                 "--threads", str(args.threads)], bare_port,
-            )  # fmt: skip
-            engine = start_server(
-                [sys.executable, "-m", "mod_python.cli", "serve", str(conf),
-                 "--listen", f"127.0.0.1:{engine_port}", "--threads", str(args.threads)],
-                engine_port,
-            )  # fmt: skip
+            (bare, bare_port), (engine, engine_port) = start_bare_and_engine(conf, args.threads)
             try:
                 rows = []
                 for name, port in (

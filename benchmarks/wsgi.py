@@ -24,11 +24,10 @@ from hello import (
     BODY,
     bare_hello_app,
     check_response,
-    free_port,
     microseconds_per_call,
     run_python_client,
     run_wrk,
-    start_server,
+    start_bare_and_engine,
     stop_server,
 )
 
@@ -101,17 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_sockets:
             measure = run_wrk if use_wrk else run_python_client
             load = "wrk -t1" if use_wrk else "Python keep-alive client"
-            bare_port, engine_port = free_port(), free_port()
-            hello_script = str(Path(__file__).with_name("hello.py"))
-            bare = start_server(
-                [sys.executable, hello_script, "--serve-bare", str(bare_port),
-                 "--threads", str(args.threads)], bare_port,
-            )  # fmt: skip
-            engine = start_server(
-                [sys.executable, "-m", "mod_python.cli", "serve", str(conf),
-                 "--listen", f"127.0.0.1:{engine_port}", "--threads", str(args.threads)],
-                engine_port,
-            )  # fmt: skip
+            (bare, bare_port), (engine, engine_port) = start_bare_and_engine(conf, args.threads)
             try:
                 rows = []
                 for name, port, path in (
