@@ -72,6 +72,33 @@ def test_str_fields_option_gives_str_names_and_values(make_site):
 
 
 @pytest.mark.parametrize(
+    "handler_line, expected",
+    [("", b"[Field(b'x', b'1')]"),
+     ('req.get_options()["mod_python.util.str_fields"] = "On"', b"[Field('x', '1')]"),
+     ('del req.get_options()["mod_python.util.str_fields"]', b"[Field(b'x', b'1')]")],
+    ids=["untouched", "set-by-handler", "removed-by-handler"],
+)  # fmt: skip
+def test_options_a_handler_changed_apply_to_its_form(make_site, handler_line, expected):
+    site = make_site(
+        FORM_SITE % "",
+        files={"form.py": f"""
+            from mod_python import apache, util
+
+            def handler(req):
+                {handler_line}
+                req.write(repr(util.FieldStorage(req).list))
+                return apache.OK
+        """},
+    )  # fmt: skip
+    if handler_line.startswith("del"):
+        site = make_site(
+            FORM_SITE % "PythonOption mod_python.util.str_fields On",
+            files={"form.py": site.docroot.joinpath("form.py").read_text()},
+        )
+    assert site.post("/form.py", b"x=1", headers=URLENCODED).body == expected
+
+
+@pytest.mark.parametrize(
     "directive, expected",
     [("", b"'a' = '1;b=2'\n"), ('PythonOption mod_python.util.query_separators "&;"',
                                 b"'a' = '1'\n'b' = '2'\n")],

@@ -39,9 +39,15 @@ _DEFAULT_LIMITS = FormLimits()
 
 def limits_for(req) -> FormLimits:
     """The limits in force for ``req``: its PythonOptions and its ``LimitRequestBody``."""
-    get_options = getattr(req, "get_options", None)
-    options = get_options() if get_options is not None else None
-    limit_request_body = getattr(getattr(req, "_config", None), "limit_request_body", None)
+    config = getattr(req, "_config", None)
+    limit_request_body = getattr(config, "limit_request_body", None)
+    if config is not None and getattr(req, "_options_table", True) is None:
+        # The request's options table was never built, so no handler changed it: read the
+        # merged config's options rather than building the table on every form.
+        options = {key: value for key, value in config.options_table.values() if value != ""}
+    else:
+        get_options = getattr(req, "get_options", None)
+        options = get_options() if get_options is not None else None
     if not options and not limit_request_body:
         return _DEFAULT_LIMITS
     return FormLimits.from_options(options, limit_request_body)
