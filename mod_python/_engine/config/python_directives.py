@@ -61,7 +61,10 @@ def _handler_module(node: Directive, scope: SectionScope) -> None:
 
 @directive("PythonConnectionHandler", SERVER_ONLY, min_args=1)
 def _connection_handler(node: Directive, scope: SectionScope) -> None:
-    scope.server.connection_handler = node.args[0]
+    # mod_python stacks the lines in a handler list but its ConnectionDispatch only ever
+    # calls the list's first handler: the first line of a server wins.
+    if scope.server.connection_handler is None:
+        scope.server.connection_handler = node.args[0]
 
 
 def _filter_directive(is_input: bool):

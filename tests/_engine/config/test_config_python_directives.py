@@ -243,6 +243,20 @@ def test_connection_handler_and_filters_are_registered(load_text):
     assert (entry.handler, entry.directory, entry.is_input) == ("reader", "/srv/", True)
 
 
+def test_the_first_connection_handler_of_a_server_wins(load_text):
+    # mod_python's ConnectionDispatch runs only the first entry of the stacked list.
+    settings = load_text("""\
+        PythonConnectionHandler first
+        PythonConnectionHandler second
+        <VirtualHost 127.0.0.1:9999>
+            PythonConnectionHandler vhost_first
+            PythonConnectionHandler vhost_second
+        </VirtualHost>
+    """)
+    (vhost,) = settings.vhosts
+    assert (settings.connection_handler, vhost.connection_handler) == ("first", "vhost_first")
+
+
 def test_handler_module_adds_a_silent_entry_to_every_phase_but_connection(load_text):
     settings = load_text("<Location /m>\nPythonHandlerModule allphases\n</Location>\n")
     (section,) = settings.sections
