@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import sys
+import urllib.parse
 from dataclasses import dataclass, field
 
 
@@ -38,6 +39,8 @@ def call_engine(engine, method: str, path: str, *, host: str = "test.local", por
                 environ: dict | None = None) -> Response:  # fmt: skip
     """One request through ``engine``; ``environ`` entries override the built ones."""
     raw_path, _, query = path.partition("?")
+    # PATH_INFO as WSGI servers give it (PEP 3333): %-decoded, the bytes seen as Latin-1.
+    raw_path = urllib.parse.unquote_to_bytes(raw_path).decode("latin-1")
     env = {
         "REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": raw_path,
         "QUERY_STRING": query, "SERVER_NAME": host, "SERVER_PORT": str(port),
