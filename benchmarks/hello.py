@@ -267,15 +267,20 @@ def _version(name: str) -> str:
         return "?"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_common_arguments(parser: argparse.ArgumentParser, calls: int = 20000) -> None:
+    """The options the socket + in-process benchmarks share (hello, wsgi, publisher)."""
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per server")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=10, help="cheroot threads per server")
     parser.add_argument("--rounds", type=int, default=7, help="in-process rounds")
-    parser.add_argument("--calls", type=int, default=20000, help="in-process calls per round")
+    parser.add_argument("--calls", type=int, default=calls, help="in-process calls per round")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--skip-sockets", action="store_true", help="in-process numbers only")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_common_arguments(parser)
     parser.add_argument(
         "--profile", type=int, metavar="N", help="also print the engine's top N costs (cProfile)"
     )

@@ -112,14 +112,8 @@ def over_sockets(conf: Path, args, use_wrk: bool) -> list[tuple[str, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds of load per target")
-    parser.add_argument("--connections", type=int, default=16)
+    hello.add_common_arguments(parser, calls=10000)
     parser.add_argument("--repeat", type=int, default=3, help="load rounds per target (median)")
-    parser.add_argument("--threads", type=int, default=10, help="cheroot threads per server")
-    parser.add_argument("--rounds", type=int, default=7, help="in-process rounds")
-    parser.add_argument("--calls", type=int, default=10000, help="in-process calls per round")
-    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
-    parser.add_argument("--skip-sockets", action="store_true", help="in-process numbers only")
     parser.add_argument("--profile", type=int, metavar="N", help="cProfile the publisher: top N")
     args = parser.parse_args(argv)
 

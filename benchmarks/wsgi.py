@@ -22,6 +22,7 @@ from pathlib import Path
 
 from hello import (
     BODY,
+    add_common_arguments,
     bare_hello_app,
     check_response,
     microseconds_per_call,
@@ -80,13 +81,7 @@ def with_path(app, path_info: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds of load per server")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=10, help="cheroot threads per server")
-    parser.add_argument("--rounds", type=int, default=7, help="in-process rounds")
-    parser.add_argument("--calls", type=int, default=20000, help="in-process calls per round")
-    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
-    parser.add_argument("--skip-sockets", action="store_true", help="in-process numbers only")
+    add_common_arguments(parser)
     args = parser.parse_args(argv)
 
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
