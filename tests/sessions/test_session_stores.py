@@ -130,6 +130,19 @@ def test_file_cleanup_removes_expired_sessions_and_spares_the_rest(tmp_path):
     assert (tmp_path / "fs_status.txt").read_text().startswith("MPFS_3.2 0 0 0 ")
 
 
+def test_file_cleanup_removes_a_spare_an_hour_after_its_last_use_only(tmp_path):
+    now = time.time()
+    session = write_session_file(tmp_path, SID, now)
+    old_spare, new_spare = temporary_name(session), temporary_name(session) + "-other-writer"
+    for spare, used in ((old_spare, now - 3700), (new_spare, now - 60)):
+        with open(spare, "wb") as stream:
+            stream.write(b"\0" * 16)
+        os.utime(spare, (used, used))
+    run_cleanup(tmp_path)
+    assert not os.path.exists(old_spare)
+    assert os.path.exists(new_spare) and os.path.exists(session)
+
+
 def test_file_cleanup_verifies_each_sessions_own_timeout(tmp_path):
     now = time.time()
     long_lived = write_session_file(tmp_path, SID, now - 1000, timeout=5000)
