@@ -37,7 +37,8 @@ class Response:
 def call_engine(engine, method: str, path: str, *, host: str = "test.local", port: int = 80,
                 headers: dict | None = None, body: bytes = b"", remote: str = "127.0.0.1",
                 environ: dict | None = None) -> Response:  # fmt: skip
-    """One request through ``engine``; ``environ`` entries override the built ones."""
+    """One request through ``engine``; ``environ`` entries override the built ones (a None
+    value removes the entry)."""
     raw_path, _, query = path.partition("?")
     # PATH_INFO as WSGI servers give it (PEP 3333): %-decoded, the bytes seen as Latin-1.
     raw_path = urllib.parse.unquote_to_bytes(raw_path).decode("latin-1")
@@ -55,7 +56,11 @@ def call_engine(engine, method: str, path: str, *, host: str = "test.local", por
     for name, value in (headers or {}).items():
         key = name.upper().replace("-", "_")
         env[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
-    env.update(environ or {})
+    for key, value in (environ or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     started: dict = {}
     chunks: list[bytes] = []
 

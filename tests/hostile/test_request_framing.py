@@ -111,3 +111,16 @@ def test_http11_request_without_host_is_a_400(served):
     site, base = served
     answer = raw_exchange(base, b"GET /echo.py HTTP/1.1\r\nConnection: close\r\n\r\n")
     assert status_of(answer) == 400
+
+
+@pytest.mark.parametrize(
+    ("host", "log_code"), [("a/../b", "AH00550"), ("a, b", "AH00550"), (None, "AH00569")]
+)
+def test_a_refused_host_is_logged_in_process(make_site, host, log_code):
+    site = make_site("")
+    environ = {"SERVER_PROTOCOL": "HTTP/1.1"}
+    if host is None:
+        environ["HTTP_HOST"] = None  # removed: an HTTP/1.1 request that sent no Host
+    response = site.get("/", headers={"Host": host} if host else None, environ=environ)
+    assert response.status == 400
+    assert log_code in site.error_log
