@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar
 
-from . import wsgi_entry
+from . import granian_worker, wsgi_entry
 from ._engine.process_model import set_process_model
 
 
@@ -367,7 +367,12 @@ class GranianBackend(Backend):
             **{key: value for key, value in arguments.items() if key in accepted},
         )
         ready()
-        server.serve()
+        if "target_loader" in inspect.signature(server.serve).parameters:
+            # Each worker loads the engine through granian_worker, which also gives it a
+            # leaner environ than granian's (see that module).
+            server.serve(target_loader=granian_worker.load_engine)
+        else:
+            server.serve()
 
 
 BACKENDS: dict[str, type[Backend]] = {
