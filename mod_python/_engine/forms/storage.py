@@ -36,18 +36,35 @@ _BODY_FIELDS = "_mod_python_form_body_fields"  # where a parsed body is kept on 
 
 _DEFAULT_LIMITS = FormLimits()
 
+# Merged config -> (that config, its limits). A request whose options table was never built
+# has the limits of its merged config alone, and a site has few configs: the option scan and
+# FormLimits lookup run once per config instead of once per form. The config is kept so its
+# id cannot be reused while the entry lives (only .htaccess sites make many: cleared when full).
+_limits_by_config: dict[int, tuple[object, FormLimits]] = {}
+_CONFIGS_KEPT = 1024
+
 
 def limits_for(req) -> FormLimits:
     """The limits in force for ``req``: its PythonOptions and its ``LimitRequestBody``."""
     config = getattr(req, "_config", None)
-    limit_request_body = getattr(config, "limit_request_body", None)
     if config is not None and getattr(req, "_options_table", True) is None:
-        # The request's options table was never built, so no handler changed it: read the
-        # merged config's options rather than building the table on every form.
+        # No handler built (so none changed) the request's options table: the merged
+        # config's options are the request's.
+        found = _limits_by_config.get(id(config))
+        if found is not None and found[0] is config:
+            return found[1]
         options = {key: value for key, value in config.options_table.values() if value != ""}
-    else:
-        get_options = getattr(req, "get_options", None)
-        options = get_options() if get_options is not None else None
+        limits = _limits_from(options, getattr(config, "limit_request_body", None))
+        if len(_limits_by_config) >= _CONFIGS_KEPT:
+            _limits_by_config.clear()
+        _limits_by_config[id(config)] = (config, limits)
+        return limits
+    get_options = getattr(req, "get_options", None)
+    options = get_options() if get_options is not None else None
+    return _limits_from(options, getattr(config, "limit_request_body", None))
+
+
+def _limits_from(options, limit_request_body: int | None) -> FormLimits:
     if not options and not limit_request_body:
         return _DEFAULT_LIMITS
     return FormLimits.from_options(options, limit_request_body)
