@@ -60,12 +60,19 @@ def apply_fs_data(object, fs, **args):  # noqa: A002 - mod_python's parameter na
     Names the caller passes in ``args`` (the publisher passes ``req``) are never
     overridden by a form field of the same name.
     """
-    target, code, expected = _accepted(object)
-    given = set(args)
+    kind = type(object)
+    if kind is types.FunctionType:  # the usual targets, without _accepted's probing
+        target, code = object, object.__code__
+        expected = code.co_varnames[: code.co_argcount]
+    elif kind is types.MethodType and type(object.__func__) is types.FunctionType:
+        target, code = object, object.__func__.__code__
+        expected = code.co_varnames[1 : code.co_argcount]
+    else:
+        target, code, expected = _accepted(object)
     collected: dict[str, list] = {}
     for field in fs.list:
         name = _argument_name(field.name)
-        if name is None or name in given:
+        if name is None or name in args:  # nothing is added to args before the loop ends
             continue
         value = field if field.filename else field.value
         collected.setdefault(name, []).append(value)
