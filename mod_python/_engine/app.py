@@ -214,7 +214,11 @@ class Engine:
                 or "PythonCleanupHandler" in config.handler_phases
             ):
                 self._cleanups(req)
-        return writer.finish()
+        body = writer.finish()
+        # The writer and the request point at each other: cut the link, so the request's
+        # objects are freed now by reference counting, not later by the cyclic GC.
+        writer.active = None
+        return body
 
     # ---- the request cycle ----------------------------------------------------------------
 
