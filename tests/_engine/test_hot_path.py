@@ -156,3 +156,38 @@ def test_handler_directory_of_a_wildcard_section_is_found_per_request(make_site)
     site.write("two/page.py", (site.docroot / "one/page.py").read_text())
     assert site.get("/one/x").body == f"{site.docroot}/one/".encode()
     assert site.get("/two/x").body == f"{site.docroot}/two/".encode()
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        "req.write('hello')",
+        "req.write('streamed', 1); req.write(' then held', 0)",
+        "req.status = 404; return apache.HTTP_NOT_FOUND",
+        "raise ValueError('a handler error')",
+    ],
+)
+def test_a_finished_request_leaves_no_cyclic_garbage(make_site, handler):
+    # Freed by reference counting as the response goes out, not left for the cyclic GC
+    # (whose full collections walk every object of a big legacy application).
+    import gc
+
+    from mod_python._engine.request import Request
+
+    body = (
+        f"from mod_python import apache\n\ndef handler(req):\n    {handler}\n    return apache.OK\n"
+    )
+    site = make_site(conf_with(""), {"page.py": body})
+    site.get("/page.py")  # imports the handler: module objects are not request garbage
+    gc.collect()
+    gc.disable()
+    try:
+        site.get("/page.py")
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        requests = [obj for obj in gc.garbage if isinstance(obj, Request)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert requests == []
