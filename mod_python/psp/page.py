@@ -18,6 +18,7 @@ from mod_python import apache
 
 from . import cache, parser
 from .code_view import write_code_view
+from .settings import page_settings
 
 # Pages from files: one compilation at a time per page, other pages in parallel.
 _compile_locks = cache.StripedLocks()
@@ -131,11 +132,7 @@ class PSP:
     # ---- finding the code ------------------------------------------------------------------
 
     def _dbm_cache_file(self) -> str | None:
-        for key in ("mod_python.psp.cache_database_filename", "PSPDbmCache"):
-            value = self.req._option_value(key)
-            if value is not None:
-                return value
-        return None
+        return page_settings(self.req).dbm_file
 
     def cache_get(self, filename: str, mtime: float) -> CodeType | None:
         self.dbmcache = self._dbm_cache_file()

@@ -5,13 +5,7 @@ from __future__ import annotations
 from mod_python import apache
 
 from .page import PSP
-
-
-def _debug_enabled(req) -> bool:
-    try:
-        return bool(int(req._config_value("PythonDebug", 0)))
-    except ValueError:
-        return False
+from .settings import page_settings
 
 
 def handler(req) -> int:
@@ -19,7 +13,7 @@ def handler(req) -> int:
     req.content_type = "text/html"
     # The source view exists only in debug mode: otherwise "page.psp_" is just a missing page
     # (404), so neither the template nor its code is ever shown on a production site.
-    if _debug_enabled(req) and req.filename.endswith("_"):
+    if page_settings(req).debug and req.filename.endswith("_"):
         PSP(req, req.filename[:-1]).display_code()
     else:
         # No flush: the page's output goes out when the request ends (MODPYTHON-107).
