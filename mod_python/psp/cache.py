@@ -49,12 +49,13 @@ class HitsCache:
             self._trim()
 
     def get(self, key: Any) -> Any:
-        with self._lock:
-            entry = self.cache.get(key)
-            if entry is None:
-                return None
-            entry[0] += 1
-            return entry[1]
+        # No lock for a lookup: reading a dict is atomic, and the only write, the hit count,
+        # merely ranks entries for the next trim (a count lost to a race changes nothing else).
+        entry = self.cache.get(key)
+        if entry is None:
+            return None
+        entry[0] += 1
+        return entry[1]
 
     def clean(self) -> None:
         """Drop the least-hit entries until the cache is 75% full."""
@@ -75,7 +76,10 @@ class HitsCache:
 
 
 class FileCache(HitsCache):
-    """Code objects of page files, valid while the page and its includes keep their mtimes."""
+    """Code objects of page files, valid while the page and its includes keep their mtimes.
+
+    Entries are ``[hits, code, mtime, dependencies]``.
+    """
 
     def store(self, filename: str, mtime: float, code: CodeType,
               dependencies: Dependencies = ()) -> None:  # fmt: skip
@@ -84,19 +88,17 @@ class FileCache(HitsCache):
             self._trim()
 
     def get(self, filename: str, mtime: float) -> CodeType | None:
-        with self._lock:
-            entry = self.cache.get(filename)
-            if entry is None:
-                return None
-            hits, code, cached_mtime, dependencies = entry
-        if cached_mtime != mtime or not dependencies_current(dependencies):
+        # Lock-free lookup, as in HitsCache.get; only dropping a stale entry takes the lock.
+        entry = self.cache.get(filename)
+        if entry is None:
+            return None
+        if entry[2] != mtime or (entry[3] and not dependencies_current(entry[3])):
             with self._lock:
                 if self.cache.get(filename) is entry:
                     del self.cache[filename]
             return None
-        with self._lock:
-            entry[0] += 1
-        return code
+        entry[0] += 1
+        return entry[1]
 
 
 mem_scache = HitsCache()
