@@ -20,7 +20,7 @@ from ..constants import (
     HTTP_UNAUTHORIZED,
 )
 from ..exceptions import SERVER_RETURN
-from .nested import UNKNOWN, nested_definitions
+from .nested import UNKNOWN, has_nested_definitions, nested_definitions
 
 _ABSENT = object()
 
@@ -109,11 +109,16 @@ def process_auth(
     req, obj: Any, realm: Any = "unknown", user: str | None = None, passwd: str | None = None
 ) -> tuple[Any, str | None, str | None]:
     """Apply ``obj``'s auth rules; return (realm, user, passwd) for the next step."""
-    if type(obj) is types.ModuleType:
+    # The common cases, kept cheap: a module or a function without any auth names.
+    kind = type(obj)
+    if kind is types.FunctionType:
+        if "__auth_realm__" not in obj.__dict__ and not has_nested_definitions(obj):
+            return realm, user, passwd
+    elif kind is types.ModuleType:
         namespace = obj.__dict__
         if not ("__auth__" in namespace or "__access__" in namespace
                 or "__auth_realm__" in namespace):  # fmt: skip
-            return realm, user, passwd  # the common case, kept cheap
+            return realm, user, passwd
     auth, access, own_realm = _auth_objects(obj)
     if own_realm is not _ABSENT and own_realm is not UNKNOWN:
         realm = own_realm

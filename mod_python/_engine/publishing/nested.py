@@ -157,6 +157,11 @@ def _definitions(code: types.CodeType) -> dict[str, Any]:
 _recipes = IdentityCache()  # code object -> what its body stores into the nested names
 
 
+def has_nested_definitions(function: types.FunctionType) -> bool:
+    """Whether ``function``'s body stores into any of :data:`NESTED_NAMES` (remembered per code)."""
+    return bool(_recipes.get(function.__code__, _definitions))
+
+
 def nested_definitions(function: types.FunctionType) -> dict[str, Any]:
     """Name -> value of the nested auth definitions of ``function`` (UNKNOWN if not static).
 

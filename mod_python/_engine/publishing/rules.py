@@ -53,6 +53,9 @@ def is_traversable(obj: Any) -> bool:
 
 
 def is_publishable(obj: Any) -> bool:
+    if type(obj) is types.FunctionType:  # the usual published object, without the probing
+        rule = tp_rules.get(types.FunctionType, default_tp_rule)
+        return rule[1] and not _library_functions.get(obj, _defined_in_library)
     return rule_for(obj)[1] and not is_library_code(obj)
 
 
