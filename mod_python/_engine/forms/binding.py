@@ -69,17 +69,26 @@ def apply_fs_data(object, fs, **args):  # noqa: A002 - mod_python's parameter na
         expected = code.co_varnames[1 : code.co_argcount]
     else:
         target, code, expected = _accepted(object)
+    if fs.list:
+        _add_fields(args, fs.list)
+    if code is None:
+        return target()
+    if not code.co_flags & _VAR_KEYWORDS:
+        for name in args:
+            if name not in expected:  # rebuilt only when something must be dropped
+                args = {name: value for name, value in args.items() if name in expected}
+                break
+    return target(**args)
+
+
+def _add_fields(args: dict, fields) -> None:
+    """Each field's value under its name (a list for a repeated name); ``args`` names win."""
     collected: dict[str, list] = {}
-    for field in fs.list:
+    for field in fields:
         name = _argument_name(field.name)
-        if name is None or name in args:  # nothing is added to args before the loop ends
+        if name is None or name in args:
             continue
         value = field if field.filename else field.value
         collected.setdefault(name, []).append(value)
     for name, values in collected.items():
         args[name] = values[0] if len(values) == 1 else values
-    if code is None:
-        return target()
-    if not code.co_flags & _VAR_KEYWORDS:
-        args = {name: value for name, value in args.items() if name in expected}
-    return target(**args)

@@ -79,7 +79,7 @@ def _write_stream(req, items: Any) -> bool:
 def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
     """Publish ``obj``; True when something was written. ``form_for(req)`` builds the form."""
     calls = 0
-    while is_callable(obj):
+    while type(obj) is not str and is_callable(obj):  # (no str is callable: the usual result)
         calls += 1
         if calls > MAX_CALL_CHAIN:
             # mod_python recursed until Python's recursion limit (a 500); so do we, sooner.
@@ -94,11 +94,13 @@ def publish_object(req, obj: Any, form_for: Callable[[Any], Any]) -> bool:
         return False
     if type(obj) is str:
         data: str | bytes = obj
+        text = obj
     elif _is_stream(obj):
         return _write_stream(req, obj)
     else:
         data = _as_text(obj)
-    guess_content_type(req, _text_view(data))
+        text = _text_view(data)
+    guess_content_type(req, text)
     # Not flushed: a body complete before the handler returns goes out with a
     # Content-Length, and HEAD output is dropped by the writer, not here.
     req.write(data, 0)
