@@ -56,6 +56,21 @@ def test_autoreload_off_keeps_the_first_module(publisher_site):
     assert site.get("/page.py").text.startswith("v1 ")
 
 
+def test_each_directory_keeps_its_own_autoreload_setting(publisher_site):
+    site = publisher_site(
+        {
+            "kept/page.py": COUNTER.format(version="v1"),
+            "fresh/page.py": COUNTER.format(version="v1"),
+        },
+        conf='<Directory "{docroot}/kept">\n    PythonAutoReload Off\n</Directory>\n',
+    )
+    assert [site.get(f"/{name}/page.py").text[:3] for name in ("kept", "fresh")] == ["v1 "] * 2
+    for name in ("kept", "fresh"):
+        _bump_mtime(site.write(f"{name}/page.py", COUNTER.format(version="v2")))
+    answers = [site.get(f"/{name}/page.py").text[:3] for name in ("kept", "fresh", "kept")]
+    assert answers == ["v1 ", "v2 ", "v1 "]
+
+
 def test_loading_and_reloading_are_logged_with_debug_on(publisher_site):
     site = publisher_site({"page.py": COUNTER.format(version="v1")}, debug="On")
     site.get("/page.py")

@@ -54,24 +54,40 @@ def page_candidates(
     )
 
 
-# (file name, id of the merged config, extension) -> (that config, page_candidates(...));
-# the config is kept so its id cannot be reused while the entry lives. Cleared when full.
-_candidates_by_request: dict[tuple, tuple[object, tuple[str, str, str]]] = {}
-_CANDIDATES_KEPT = 1024
+class PageRoute:
+    """Where a request's page may be and the directives that govern loading it."""
+
+    __slots__ = ("page_file", "module_name", "index_file", "debug", "autoreload")
+
+    def __init__(self, req) -> None:
+        self.page_file, self.module_name, self.index_file = page_candidates(
+            req.filename, req.get_addhandler_exts(), req.extension
+        )
+        # The merged directives as req.get_config() shows them, read without the table.
+        directives = req._config.directives if req._config is not None else {}
+        self.debug = directives.get("PythonDebug", "0") not in ("0", "")
+        self.autoreload = directives.get("PythonAutoReload", "1") != "0"
 
 
-def page_candidates_for(req) -> tuple[str, str, str]:
-    """``page_candidates`` for this request, computed once per file name and config."""
+# (file name, id of the merged config, extension) -> (that config, its PageRoute): all a
+# route depends on, so each is worked out once. The config is kept so its id cannot be
+# reused while the entry lives. Cleared when full (only .htaccess sites make many configs).
+_routes_by_request: dict[tuple, tuple[object, PageRoute]] = {}
+_ROUTES_KEPT = 1024
+
+
+def route_for(req) -> PageRoute:
+    """The ``PageRoute`` of this request, computed once per file name and config."""
     config = req._config
     key = (req.filename, id(config), req.extension)
-    found = _candidates_by_request.get(key)
+    found = _routes_by_request.get(key)
     if found is not None and found[0] is config:
         return found[1]
-    if len(_candidates_by_request) >= _CANDIDATES_KEPT:
-        _candidates_by_request.clear()
-    candidates = page_candidates(req.filename, req.get_addhandler_exts(), req.extension)
-    _candidates_by_request[key] = (config, candidates)
-    return candidates
+    if len(_routes_by_request) >= _ROUTES_KEPT:
+        _routes_by_request.clear()
+    route = PageRoute(req)
+    _routes_by_request[key] = (config, route)
+    return route
 
 
 def _engine_stat(req, filename: str):
@@ -106,21 +122,20 @@ def handle(req, form_for: Callable[[Any], Any]) -> int:
         )
         raise SERVER_RETURN(HTTP_INTERNAL_SERVER_ERROR)
 
-    # The merged directives as req.get_config() shows them, read without building the table.
-    directives = req._config.directives if req._config is not None else {}
-    debug = directives.get("PythonDebug", "0") not in ("0", "")
-    autoreload = directives.get("PythonAutoReload", "1") != "0"
-    page_file, module_name, index_file = page_candidates_for(req)
+    route = route_for(req)
+    debug = route.debug
+    page_file = route.page_file
     object_path = object_path_of(req)
-    module = page_cache.load(req, page_file, autoreload, debug, _engine_stat(req, page_file))
+    module = page_cache.load(req, page_file, route.autoreload, debug, _engine_stat(req, page_file))
     if module is None:
         # No such page: the name is an object of the directory's index module.
-        object_path = f"{module_name}/{object_path}" if object_path else module_name
-        page_file = index_file
-        module = page_cache.load(req, page_file, autoreload, debug)
+        object_path = f"{route.module_name}/{object_path}" if object_path else route.module_name
+        page_file = route.index_file
+        module = page_cache.load(req, page_file, route.autoreload, debug)
         if module is None:
             raise SERVER_RETURN(HTTP_NOT_FOUND)
-    req.filename = page_file
+    if req.filename != page_file:
+        req.filename = page_file
     object_path = (object_path or "index").replace("/", ".")
 
     realm, user, passwd = process_auth(req, module)
