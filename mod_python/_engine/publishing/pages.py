@@ -85,10 +85,18 @@ class PageCache:
         """The module for ``filename``, (re)executed first if the file changed; None if
         there is no such file (with ``PythonAutoReload Off`` a loaded page stays).
         ``status``: a fresh stat of the file, when the caller has one."""
-        table = self._table()
+        table = self._tables.get(current_interpreter().name) or self._table()
         entry = table.get(filename)
-        if entry is not None and entry.module is not None and not autoreload:
-            return entry.module
+        if entry is not None and entry.module is not None:
+            if not autoreload:
+                return entry.module
+            # The usual request: the engine's fresh stat shows the file unchanged.
+            if (
+                status is not None
+                and (status.st_mtime_ns, status.st_size, status.st_ino) == entry.signature
+                and stat.S_ISREG(status.st_mode)
+            ):
+                return entry.module
         signature = _signature(filename, status)
         if signature is None:
             return None  # no entry either: names that are not files cost no memory
