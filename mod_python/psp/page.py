@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import stat
 import sys
+from stat import S_ISREG
 from types import CodeType
 
 from mod_python import apache
@@ -34,16 +34,19 @@ def _compat_module(name: str):
 
 def _page_namespace() -> dict:
     """A fresh copy of the module globals a page runs in (mod_python copied psp's globals)."""
+    return (_base_namespace or _build_base_namespace()).copy()
+
+
+def _build_base_namespace() -> dict:
     global _base_namespace
-    if _base_namespace is None:
-        namespace = dict(vars(sys.modules["mod_python.psp"]))
-        for name in ("util", "Session"):
-            try:
-                namespace[name] = _compat_module(name)
-            except ImportError:
-                pass
-        _base_namespace = namespace
-    return _base_namespace.copy()
+    namespace = dict(vars(sys.modules["mod_python.psp"]))
+    for name in ("util", "Session"):
+        try:
+            namespace[name] = _compat_module(name)
+        except ImportError:
+            pass
+    _base_namespace = namespace
+    return namespace
 
 
 def _stat_of(req, filename: str) -> os.stat_result | None:
@@ -131,11 +134,8 @@ class PSP:
 
     # ---- finding the code ------------------------------------------------------------------
 
-    def _dbm_cache_file(self) -> str | None:
-        return page_settings(self.req).dbm_file
-
     def cache_get(self, filename: str, mtime: float) -> CodeType | None:
-        self.dbmcache = self._dbm_cache_file()
+        self.dbmcache = page_settings(self.req).dbm_file
         if self.dbmcache:
             code = cache.dbm_cache_get(self.req.server, self.dbmcache, filename, mtime)
             if code is not None:
@@ -156,7 +156,7 @@ class PSP:
     def load_from_file(self) -> None:
         filename = self.filename
         st = _stat_of(self.req, filename)
-        if st is None or not stat.S_ISREG(st.st_mode):
+        if st is None or not S_ISREG(st.st_mode):
             raise apache.SERVER_RETURN(apache.HTTP_NOT_FOUND)
         mtime = st.st_mtime
         code = self.cache_get(filename, mtime)
@@ -182,43 +182,7 @@ class PSP:
 
     def run(self, vars={}, flush=0) -> None:  # noqa: B006 - the old API
         """Execute the page; on an error, run the error page (if one was set) or re-raise."""
-        code, req = self.code, self.req
-        created_session = None
-        if "session" in code.co_names and not hasattr(req, "session"):
-            # Kept on req so an error page using the session does not lock it again.
-            req.session = created_session = _compat_module("Session").Session(req)
-        form = None
-        if "form" in code.co_names:
-            form = req.form if hasattr(req, "form") else _new_form(req)
-        psp = PSPInterface(req, self.filename, form)
-        try:
-            scope = _page_namespace()
-            scope["req"] = req
-            scope["form"] = form
-            scope["psp"] = psp
-            scope["session"] = getattr(req, "session", None)
-            scope.update(self.vars)
-            scope.update(vars)
-            scope["__file__"] = req.filename
-            scope["__mp_info__"] = _InstanceInfo(None, req.filename, None)
-            scope["__mp_path__"] = []
-            try:
-                exec(code, scope)
-                if flush:
-                    req.flush()
-                # Loading a session touches its access time, so it is saved after every page.
-                if hasattr(req, "session"):
-                    req.session.save()
-            except Exception as error:
-                if psp.error_page is None:
-                    raise
-                psp.error_page.run({"exception": (type(error), error, error.__traceback__)},
-                                   flush)  # fmt: skip
-        finally:
-            if created_session is not None:
-                # Never leave an unlocked session on req for code that runs later.
-                created_session.unlock()
-                del req.session
+        run_page(self.req, self.code, self.filename, self.vars, vars, flush)
 
     def __str__(self) -> str:
         self.req.content_type = "text/html"
@@ -236,3 +200,68 @@ def _code_from_string(string) -> CodeType:
         code = compile(parser.parsestring(string), "__psp__", "exec")
         cache.mem_scache.store(string, code)
     return code
+
+
+def run_page(req, code: CodeType, filename: str | None, page_vars=(), run_vars=(),
+             flush: int = 0) -> None:  # fmt: skip
+    """``PSP.run``: execute a page's code in mod_python's page globals (the constructor's
+    ``page_vars``, then ``run_vars``); on an error, run the error page the page set, or
+    re-raise."""
+    names = code.co_names
+    created_session = None
+    if "session" in names and not hasattr(req, "session"):
+        # Kept on req so an error page using the session does not lock it again.
+        req.session = created_session = _compat_module("Session").Session(req)
+    form = None
+    if "form" in names:
+        form = req.form if hasattr(req, "form") else _new_form(req)
+    psp = PSPInterface(req, filename, form)
+    try:
+        scope = (_base_namespace or _build_base_namespace()).copy()
+        scope["req"] = req
+        scope["form"] = form
+        scope["psp"] = psp
+        scope["session"] = getattr(req, "session", None)
+        if page_vars:  # (usually empty: skip the calls)
+            scope.update(page_vars)
+        if run_vars:
+            scope.update(run_vars)
+        request_file = req.filename
+        scope["__file__"] = request_file
+        scope["__mp_info__"] = _InstanceInfo(None, request_file, None)
+        scope["__mp_path__"] = []
+        try:
+            exec(code, scope)
+            if flush:
+                req.flush()
+            # Loading a session touches its access time, so it is saved after every page.
+            if hasattr(req, "session"):
+                req.session.save()
+        except Exception as error:
+            if psp.error_page is None:
+                raise
+            psp.error_page.run({"exception": (type(error), error, error.__traceback__)},
+                               flush)  # fmt: skip
+    finally:
+        if created_session is not None:
+            # Never leave an unlocked session on req for code that runs later.
+            created_session.unlock()
+            del req.session
+
+
+def cached_request_page(req, dbm_file: str | None) -> CodeType | None:
+    """The code of the request's own page when the memory cache has it for the file the
+    engine found (its stat made for this request), else None (``PSP(req)`` does the rest).
+
+    This is ``PSP(req).code`` for the common case without the object: the same file, stat
+    and cache entry, so a page changed on disk is recompiled exactly as before."""
+    if dbm_file:
+        return None
+    filename = req.filename
+    known = req._finfo
+    if not filename or filename[0] != "/" or known is None or known._fname != filename:
+        return None
+    st = known._st
+    if st is None or not S_ISREG(st.st_mode):
+        return None
+    return cache.mem_fcache.get(filename, st.st_mtime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 PSPTEST = '<%\nif 1:\n    req.write("t")\n%>est<%\nelse:\n    req.write("BAD")\n# end\n%> ok\n'
@@ -91,3 +92,57 @@ def test_include_cycle_is_a_server_error(psp_site):
 def test_unicode_page_is_served_as_utf8(psp_site):
     response = psp_site({"page.psp": "café <%= '€' %>"}).get("/page.psp")
     assert response.body == "café €".encode()
+
+
+# ---- the handler's shortcut for a page already in the memory cache --------------------------
+
+
+def bump_mtime(path, seconds: float = 10) -> None:
+    stat = os.stat(path)
+    os.utime(path, (stat.st_atime, stat.st_mtime + seconds))
+
+
+def test_a_page_changed_on_disk_is_served_anew(psp_site):
+    site = psp_site({"page.psp": "old <%= 1 %>"})
+    assert site.get("/page.psp").body == b"old 1"
+    assert site.get("/page.psp").body == b"old 1"  # from the cache
+    bump_mtime(site.write("page.psp", "new <%= 2 %>"))
+    assert site.get("/page.psp").body == b"new 2"
+
+
+def test_an_include_changed_on_disk_is_served_anew(psp_site):
+    site = psp_site({"page.psp": '<%@ include file="part.inc" %>!', "part.inc": "old"})
+    assert site.get("/page.psp").body == b"old!"
+    bump_mtime(site.write("part.inc", "new"))
+    assert site.get("/page.psp").body == b"new!"
+
+
+def test_a_page_removed_after_being_cached_is_not_found(psp_site):
+    site = psp_site({"page.psp": "here"})
+    assert site.get("/page.psp").body == b"here"
+    (site.docroot / "page.psp").unlink()
+    assert site.get("/page.psp").status == 404
+
+
+REDIRECTING_FIXUP = """\
+from mod_python import apache
+
+def fixuphandler(req):
+    req.filename = req.filename.replace("first", "second")
+    return apache.OK
+"""
+
+
+def test_a_request_filename_changed_by_an_earlier_handler_is_the_page_run(make_site):
+    conf = """
+<Directory "{docroot}">
+    AddHandler mod_python .psp
+    PythonHandler mod_python.psp
+    PythonFixupHandler moved
+</Directory>
+"""
+    site = make_site(conf, {"first.psp": "first", "second.psp": "second",
+                            "moved.py": REDIRECTING_FIXUP})  # fmt: skip
+    for _ in range(2):  # the second time with both pages compiled
+        assert site.get("/first.psp").body == b"second"
+        assert site.get("/second.psp").body == b"second"
