@@ -27,7 +27,6 @@ from .rendering import publish_object
 from .traversal import resolve_object
 
 PUBLISHED_METHODS = ("GET", "POST", "HEAD")
-_PUBLISHED_METHOD_LIST = list(PUBLISHED_METHODS)
 
 
 def page_candidates(
@@ -90,12 +89,6 @@ def route_for(req) -> PageRoute:
     return route
 
 
-def _engine_stat(req, filename: str):
-    """The stat the engine's directory walk made of ``filename`` for this request, if any."""
-    known = req._finfo
-    return known._st if known is not None and known._fname == filename else None
-
-
 def object_path_of(req) -> str:
     """``req.path_info`` without its leading and one trailing slash."""
     path_info = req.path_info
@@ -108,7 +101,7 @@ def object_path_of(req) -> str:
 def handle(req, form_for: Callable[[Any], Any]) -> int:
     """The publisher's content handler; ``form_for(req)`` builds the request's FieldStorage."""
     # On every request: a later 405 or 501 (a form body of an unknown type) lists them.
-    req.allow_methods(_PUBLISHED_METHOD_LIST)
+    req.allow_methods(PUBLISHED_METHODS)
     if req.method not in PUBLISHED_METHODS:
         raise SERVER_RETURN(HTTP_METHOD_NOT_ALLOWED)
 
@@ -126,7 +119,10 @@ def handle(req, form_for: Callable[[Any], Any]) -> int:
     debug = route.debug
     page_file = route.page_file
     object_path = object_path_of(req)
-    module = page_cache.load(req, page_file, route.autoreload, debug, _engine_stat(req, page_file))
+    # The engine's walk statted the page moments ago for this request: reused, when it did.
+    walked = req._finfo
+    status = walked._st if walked is not None and walked._fname == page_file else None
+    module = page_cache.load(req, page_file, route.autoreload, debug, status)
     if module is None:
         # No such page: the name is an object of the directory's index module.
         object_path = f"{route.module_name}/{object_path}" if object_path else route.module_name
