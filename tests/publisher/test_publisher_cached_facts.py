@@ -21,6 +21,18 @@ def swap(req):
     open_page.__code__ = guarded.__code__
     return "swapped"
 
+def other(req):
+    return "other"
+
+def rebind(req):
+    global open_page
+    open_page = other
+    return "rebound"
+
+def protect_module(req):
+    globals()["__auth__"] = {"spam": "eggs"}
+    return "protected"
+
 def name_realm(req):
     guarded.__auth_realm__ = "Renamed"
     return "named"
@@ -54,3 +66,21 @@ def test_a_changed_rule_for_functions_applies_to_the_next_check(monkeypatch):
     assert not rules.is_publishable(page_function)
     monkeypatch.delitem(rules.tp_rules, types.FunctionType)
     assert rules.is_publishable(page_function)  # the default rule publishes
+
+
+def test_a_module_given_auth_names_later_guards_a_function_served_before(site):
+    assert site.get("/page.py/open_page").text == "open"
+    assert site.get("/page.py/protect_module").text == "protected"
+    assert site.get("/page.py/open_page").status == 401
+
+
+def test_a_name_bound_to_another_function_serves_that_function(site):
+    assert site.get("/page.py/open_page").text == "open"
+    assert site.get("/page.py/rebind").text == "rebound"
+    assert site.get("/page.py/open_page").text == "other"
+
+
+def test_a_changed_rule_for_functions_applies_to_a_function_served_before(site, monkeypatch):
+    assert site.get("/page.py/open_page").status == 200
+    monkeypatch.setitem(rules.tp_rules, types.FunctionType, rules.NEITHER)
+    assert site.get("/page.py/open_page").status == 403

@@ -24,7 +24,7 @@ from ..exceptions import SERVER_RETURN
 from .auth import process_auth
 from .pages import page_cache
 from .rendering import publish_object
-from .traversal import resolve_object
+from .traversal import known_plain_function, remember_plain_function, resolve_object
 
 PUBLISHED_METHODS = ("GET", "POST", "HEAD")
 
@@ -134,8 +134,11 @@ def handle(req, form_for: Callable[[Any], Any]) -> int:
         req.filename = page_file
     object_path = (object_path or "index").replace("/", ".")
 
-    realm, user, passwd = process_auth(req, module)
-    obj = resolve_object(req, module, object_path, realm, user, passwd)
+    obj = known_plain_function(module, object_path)
+    if obj is None:
+        realm, user, passwd = process_auth(req, module)
+        obj = resolve_object(req, module, object_path, realm, user, passwd)
+        remember_plain_function(module, object_path, obj)
     published = publish_object(req, obj, form_for)
 
     if not published and req._bytes_queued == 0 and req.next is None and debug:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 from ..constants import APLOG_WARNING, HTTP_FORBIDDEN, HTTP_NOT_FOUND
 from ..exceptions import SERVER_RETURN
 from .auth import process_auth
-from .rules import is_library_code, is_publishable, is_traversable
+from .identity_cache import IdentityCache
+from .nested import has_nested_definitions
+from .rules import default_tp_rule, is_library_code, is_publishable, is_traversable, tp_rules
 
 
 def _refuse(req, message: str) -> SERVER_RETURN:
@@ -57,3 +60,53 @@ def resolve_object(
         )  # fmt: skip
         raise _refuse(req, f"Cannot publish {name} in {req.unparsed_uri} because {reason}")
     return obj
+
+
+# The usual URL names a plain function of the page (/page.py/name): remembered per page
+# module, so the next request skips the auth and rule checks, which found nothing to do.
+# page module -> {name: (function, its code)}; each use re-checks what may have changed
+# since: the module's auth names, the name's binding, the function's code and realm, and
+# the rule for functions. What cannot change is kept: where the function was defined.
+_plain_functions = IdentityCache()
+
+
+def known_plain_function(module: Any, object_path: str) -> Any:
+    """``resolve_object(req, module, object_path)`` when it is a remembered plain function
+    and nothing it depends on changed; None otherwise (the caller resolves as usual)."""
+    if type(module) is not types.ModuleType or _declares_auth(module.__dict__):
+        return None
+    namespace = module.__dict__
+    known = _plain_functions.get(module, _no_names).get(object_path)
+    if known is None:
+        return None
+    function, code = known
+    if (
+        namespace.get(object_path) is function
+        and function.__code__ is code
+        and "__auth_realm__" not in function.__dict__
+        and tp_rules.get(types.FunctionType, default_tp_rule)[1]
+    ):
+        return function
+    return None
+
+
+def remember_plain_function(module: Any, object_path: str, obj: Any) -> None:
+    """After ``resolve_object`` gave ``obj``: remember it if it is a plain function."""
+    if (
+        type(obj) is types.FunctionType
+        and type(module) is types.ModuleType
+        and "." not in object_path
+        and module.__dict__.get(object_path) is obj
+        and "__auth_realm__" not in obj.__dict__
+        and not has_nested_definitions(obj)
+        and not _declares_auth(module.__dict__)
+    ):
+        _plain_functions.get(module, _no_names)[object_path] = (obj, obj.__code__)
+
+
+def _declares_auth(namespace: dict) -> bool:
+    return "__auth__" in namespace or "__access__" in namespace or "__auth_realm__" in namespace
+
+
+def _no_names(module: Any) -> dict:
+    return {}
