@@ -4,6 +4,8 @@ A page from a file is compiled once per (file, mtime) and shared by every reques
 (SPEC 8.2). Running it gives the code mod_python's globals: ``req``, ``psp`` (a
 ``PSPInterface``), ``form`` and ``session`` (both made only when the page names them), the
 constructor's and ``run``'s ``vars``. ``util`` and ``Session`` are imported when first needed.
+The handler runs the request's own page through ``cached_request_page`` and ``run_page``, the
+same steps as ``PSP(req).run()`` without the object when the page is already compiled.
 """
 
 from __future__ import annotations
@@ -32,12 +34,8 @@ def _compat_module(name: str):
     return importlib.import_module(f"mod_python.{name}")
 
 
-def _page_namespace() -> dict:
-    """A fresh copy of the module globals a page runs in (mod_python copied psp's globals)."""
-    return (_base_namespace or _build_base_namespace()).copy()
-
-
 def _build_base_namespace() -> dict:
+    """The globals every page starts from; each run gets a copy (mod_python copied psp's)."""
     global _base_namespace
     namespace = dict(vars(sys.modules["mod_python.psp"]))
     for name in ("util", "Session"):
