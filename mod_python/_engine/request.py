@@ -435,6 +435,11 @@ class Request:
         size = len(data)
         self._queued += size
         self._unflushed += size
+        if not flush and self._output_chain is None:
+            # Held for the next flush (PSP pages write this way, many times a page): what
+            # ResponseWriter.write would do, without its call.
+            self._writer._pending.append(data)
+            return
         try:
             if self._output_chain is None:
                 self._writer.write(data, bool(flush))
