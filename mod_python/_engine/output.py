@@ -134,27 +134,28 @@ class SubrequestWriter:
     """Where a subrequest's body goes (``#include virtual``): kept for its main request's
     filter to put in place. Its status and headers are never sent."""
 
-    __slots__ = ("_chunks", "active")
+    # ``_pending``, as in ResponseWriter: the list a write without flush appends to.
+    __slots__ = ("_pending", "active")
 
     head_only = False
     headers_sent = False
 
     def __init__(self):
-        self._chunks: list[bytes] = []
+        self._pending: list[bytes] = []
         self.active = None
 
     def write(self, data: bytes, flush: bool) -> None:
         if data:
-            self._chunks.append(data)
+            self._pending.append(data)
 
     def flush(self) -> None:
         """Nothing to send: the body stays until the including page takes it."""
 
     def discard_pending(self) -> None:
-        self._chunks = []
+        self._pending = []
 
     def body(self) -> bytes:
-        return b"".join(self._chunks)
+        return b"".join(self._pending)
 
 
 def keep_unread_body(req) -> None:

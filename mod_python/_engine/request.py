@@ -437,7 +437,7 @@ class Request:
         self._unflushed += size
         if not flush and self._output_chain is None:
             # Held for the next flush (PSP pages write this way, many times a page): what
-            # ResponseWriter.write would do, without its call.
+            # the writer's write would do, without its call (both writers hold ``_pending``).
             self._writer._pending.append(data)
             return
         try:
