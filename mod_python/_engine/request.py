@@ -42,6 +42,17 @@ _PROTOCOL_NUMBERS = {"HTTP/1.1": 1001, "HTTP/1.0": 1000}
 # allow_methods: lists of registered method names already checked -> their M_* numbers.
 _REGISTERED_METHOD_SETS: dict[tuple, frozenset[int]] = {}
 _EXACT_STR = {str}
+# Tuples of exact str names already checked, by identity (the tuple is kept, so its id
+# stays its own): an immutable tuple of immutable names needs no second look.
+_CHECKED_METHOD_TUPLES: dict[int, tuple[tuple, frozenset[int]]] = {}
+
+
+def _remember_checked_tuple(methods: tuple, numbers: frozenset[int]) -> None:
+    if len(_CHECKED_METHOD_TUPLES) >= 256:
+        _CHECKED_METHOD_TUPLES.clear()
+    _CHECKED_METHOD_TUPLES[id(methods)] = (methods, numbers)
+
+
 _PHASES_FOR_ADD_HANDLER = (
     "PythonPostReadRequestHandler", "PythonTransHandler", "PythonHeaderParserHandler",
     "PythonInitHandler", "PythonAccessHandler", "PythonAuthenHandler", "PythonAuthzHandler",
@@ -723,8 +734,16 @@ class Request:
 
     def allow_methods(self, methods, reset: int = 0) -> None:
         """ap_allow_methods: the first name replaces the list when ``reset`` is 1."""
+        if type(methods) is tuple:  # the publisher's constant tuple, on every request
+            remembered = _CHECKED_METHOD_TUPLES.get(id(methods))
+            if remembered is not None and remembered[0] is methods:
+                if methods and reset == 1:
+                    self._allowed_mask = set()
+                    self._allowed_methods = []
+                self._allowed_mask.update(remembered[1])
+                return
         known = None
-        if type(methods) in (list, tuple):  # the publisher's call, on every request
+        if type(methods) in (list, tuple):
             known = tuple(methods)
             numbers = _REGISTERED_METHOD_SETS.get(known)
             if numbers is not None and set(map(type, known)) == _EXACT_STR:
@@ -732,6 +751,8 @@ class Request:
                     self._allowed_mask = set()
                     self._allowed_methods = []
                 self._allowed_mask.update(numbers)
+                if type(methods) is tuple:
+                    _remember_checked_tuple(methods, numbers)
                 return
         if isinstance(methods, dict) or not hasattr(type(methods), "__getitem__"):
             raise TypeError("First argument must be a sequence")

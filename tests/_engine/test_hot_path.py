@@ -140,6 +140,38 @@ def test_allow_methods_remembered_lists_behave_as_the_first_call(make_site):
     ]  # fmt: skip
 
 
+def test_allow_methods_remembered_tuples_behave_as_the_first_call(make_site):
+    site = make_site(conf_with(""), {"page.py": """\
+        from mod_python import apache
+
+        class Named(str):
+            pass
+
+        READ = ("GET", "HEAD")
+        WRITE = ("PUT",)
+
+        def handler(req):
+            lines = []
+            for _ in range(3):  # the third call finds the very tuple remembered
+                req.allow_methods(READ)
+                lines.append(req._allow_header())
+            for _ in range(3):
+                req.allow_methods(WRITE, 1)
+                lines.append(req._allow_header())
+            try:
+                req.allow_methods((Named("GET"), "HEAD"))  # equal to READ, not str names
+            except TypeError:
+                lines.append("refused")
+            req.write("\\n".join(lines))
+            return apache.OK
+    """})  # fmt: skip
+    for _ in range(2):  # and in the next request
+        assert site.get("/page.py").body.decode().splitlines() == [
+            "HEAD,GET,TRACE", "HEAD,GET,TRACE", "HEAD,GET,TRACE",
+            "PUT,TRACE", "PUT,TRACE", "PUT,TRACE", "refused",
+        ]  # fmt: skip
+
+
 def test_handler_directory_of_a_wildcard_section_is_found_per_request(make_site):
     # Only lists without wildcard sections have their directories worked out in advance.
     site = make_site(
