@@ -1,7 +1,8 @@
 """One run, both sides: the real Apache + mod_python and our engine on the same site.
 
     python benchmarks/suite.py [--duration 5] [--connections 16] [--rounds 1]
-                               [--servers cheroot,gunicorn,granian] [--cases hello,publisher]
+                               [--servers cheroot,gunicorn,granian,granian:1]
+                               [--cases hello,publisher]
                                [--skip-oracle] [--skip-sockets] [--skip-bare]
 
 Builds one document root with a case per directory (a hello-world handler, a published
@@ -11,6 +12,11 @@ real module with ``../shared/oracle/serve.sh`` (prefork, as Debian ships it) and
 ``mod_python serve`` on each back-end in turn, loads every case with ``wrk -t1 -cN -dDs
 --latency`` and prints requests/s, p50 and p99 latency and the ratio ours/real. Then the
 engine alone, in-process with no sockets: CPU µs per request per case.
+
+A server may carry its own thread count: ``granian:1`` is granian with one thread per
+worker process, each worker serving one request at a time as each child of Apache's prefork
+MPM does (the GIL is then never handed between threads of a worker); plain names use
+``--threads``.
 
 Each back-end also serves a bare WSGI hello world (no engine, the same threads and
 processes): the ``bare-wsgi`` row, the ceiling a handler on that back-end can reach. The
@@ -450,13 +456,13 @@ def time_calls(app, environ: dict, rounds: int, calls: int) -> tuple[float, floa
 
 def _cell(measurement: Measurement | None) -> str:
     if measurement is None:
-        return f"{'-':>26}"
+        return f"{'-':>28}"
     if measurement.problem:
-        return f"{measurement.problem[:26]:>26}"
+        return f"{measurement.problem[:28]:>28}"
     p50 = f"{measurement.p50_ms:.2f}" if measurement.p50_ms is not None else "?"
     p99 = f"{measurement.p99_ms:.2f}" if measurement.p99_ms is not None else "?"
     flag = "!" if measurement.failed else " "  # listed under the table
-    return f"{measurement.rate:>9,.0f}{flag} {p50:>7} {p99:>7}"
+    return f"{measurement.rate:>11,.0f}{flag} {p50:>7} {p99:>7}"
 
 
 def _version(name: str) -> str:
@@ -478,7 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="wrk rounds per case (median)")
     parser.add_argument("--threads", type=int, default=16, help="threads per process of ours")
     parser.add_argument("--processes", type=int, default=2, help="gunicorn/granian workers")
-    parser.add_argument("--servers", default="cheroot,gunicorn,granian")
+    parser.add_argument("--servers", default="cheroot,gunicorn,granian,granian:1",
+                        help="back-ends, each NAME or NAME:THREADS")  # fmt: skip
     parser.add_argument("--cases", default=",".join(case.name for case in CASES))
     parser.add_argument("--skip-oracle", action="store_true")
     parser.add_argument("--skip-sockets", action="store_true", help="in-process numbers only")
@@ -501,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{platform.platform(terse=True)}; load average at start {_load_average()}")  # fmt: skip
     print(f"load: wrk -t1 -c{args.connections} -d{args.duration}s --latency, "
           f"median of {args.rounds} round(s) per cell; ours: {args.threads} threads per "
-          f"process, gunicorn/granian {args.processes} processes; cheroot "
+          f"process (NAME:N: N threads), gunicorn/granian {args.processes} processes; cheroot "
           f"{_version('cheroot')}, gunicorn {_version('gunicorn')}, "
           f"granian {_version('granian')}")  # fmt: skip
     print()
@@ -551,11 +558,12 @@ def run_sockets(args, cases, servers, table, docroot: Path, snippet: Path, ours_
         if oracle_port:
             stop_oracle()
     for server in servers:
-        if not backend_available(server):
+        name, threads = server_and_threads(server, args.threads)
+        if not backend_available(name):
             for case in [*cases, BARE]:
                 table[case.name][server] = Measurement(problem=f"{server} missing")
             continue
-        process, port = start_ours(ours_conf, server, args.threads, args.processes)
+        process, port = start_ours(ours_conf, name, threads, args.processes)
         try:
             for case in cases:
                 problem = missing_module(case)
@@ -567,13 +575,19 @@ def run_sockets(args, cases, servers, table, docroot: Path, snippet: Path, ours_
         finally:
             stop_server(process)
         if not args.skip_bare:
-            process, port = start_bare(server, args.threads, args.processes)
+            process, port = start_bare(name, threads, args.processes)
             try:
                 table[BARE.name][server] = measure(
                     port, BARE, args.connections, args.duration, args.rounds
                 )
             finally:
                 stop_server(process)
+
+
+def server_and_threads(server: str, default_threads: int) -> tuple[str, int]:
+    """``granian:1`` -> ("granian", 1); a plain name gets ``--threads``."""
+    name, _, threads = server.partition(":")
+    return name, int(threads) if threads else default_threads
 
 
 def _load_average() -> str:
@@ -585,8 +599,8 @@ def _load_average() -> str:
 
 def print_table(cases: list[Case], servers: list[str], table: dict) -> None:
     columns = ["real", *servers]
-    header = f"{'case':<10}" + "".join(f"{name + ' req/s p50ms p99ms':>27}" for name in columns)
-    print(header + "".join(f"{server + '/real':>14}" for server in servers))
+    header = f"{'case':<10}" + "".join(f"{name + ' req/s p50ms p99ms':>29}" for name in columns)
+    print(header + "".join(f"{server + '/real':>16}" for server in servers))
     for case in cases:
         row = table[case.name]
         line = f"{case.name:<10}" + "".join(" " + _cell(row.get(name)) for name in columns)
@@ -594,9 +608,9 @@ def print_table(cases: list[Case], servers: list[str], table: dict) -> None:
         for server in servers:
             ours = row.get(server)
             if real and real.rate and ours and ours.rate:
-                line += f"{ours.rate / real.rate:>14.2f}"
+                line += f"{ours.rate / real.rate:>16.2f}"
             else:
-                line += f"{'-':>14}"
+                line += f"{'-':>16}"
         print(line)
     for case in cases:
         for column in columns:
