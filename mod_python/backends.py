@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -280,7 +281,7 @@ class GunicornBackend(Backend):
 
             def load(self):
                 set_process_model(options.processes, options.threads)
-                return wsgi_entry.build_engine(options.config_path, options.defines)
+                return TcpNoDelay(wsgi_entry.build_engine(options.config_path, options.defines))
 
         arbiter_pid = os.getpid()
         try:
@@ -299,6 +300,31 @@ class GunicornBackend(Backend):
 
 
 _STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT, signal.SIGQUIT})
+
+
+class TcpNoDelay:
+    """Turns Nagle's algorithm off on each gunicorn connection, as httpd does on all of its.
+
+    gunicorn leaves it on. A streamed response (the headers, each flushed chunk, the last
+    chunk: several small writes, as a handler's ``req.write`` makes) then waits for the
+    client's delayed ACK between writes: a hello-world handler drops from ~6,400 to ~2,300
+    requests/s with wrk. Each connection's socket is set once (gthread keeps it between
+    requests); a Unix socket has no Nagle and is left alone.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self._set = weakref.WeakSet()
+
+    def __call__(self, environ: dict, start_response):
+        sock = environ.get("gunicorn.socket")
+        if sock is not None and sock not in self._set:
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except (OSError, AttributeError):
+                pass  # not a TCP socket
+            self._set.add(sock)
+        return self.app(environ, start_response)
 
 
 def _remember_arbiter(arbiter, worker) -> None:

@@ -340,3 +340,54 @@ def test_virtual_host_document_root_is_resolved_too(tmp_path):
     settings = wsgi_entry.load_settings(str(conf))
     roots = [vhost.document_root for vhost in settings.vhosts]
     assert roots == [str(tmp_path / "other"), str(tmp_path / "main")]
+
+
+# ---- gunicorn connections without Nagle's algorithm ------------------------------------------
+
+
+def tcp_pair():
+    """A connected (client, server-side) pair of TCP sockets on loopback."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    accepted, _ = listener.accept()
+    listener.close()
+    return client, accepted
+
+
+def test_tcp_nodelay_turns_nagle_off_on_the_connection_once():
+    import socket
+
+    from mod_python.backends import TcpNoDelay
+
+    calls = []
+    app = TcpNoDelay(lambda environ, start_response: calls.append(environ) or [b"ok"])
+    client, accepted = tcp_pair()
+    try:
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        assert app({"gunicorn.socket": accepted}, None) == [b"ok"]
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        # Set once per connection: a handler's own choice on a kept-alive one stays.
+        accepted.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
+        app({"gunicorn.socket": accepted}, None)
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+    finally:
+        client.close()
+        accepted.close()
+    assert len(calls) == 2
+
+
+def test_tcp_nodelay_leaves_unix_sockets_and_other_servers_alone():
+    import socket
+
+    from mod_python.backends import TcpNoDelay
+
+    app = TcpNoDelay(lambda environ, start_response: [b"ok"])
+    left, right = socket.socketpair()
+    try:
+        assert app({"gunicorn.socket": left}, None) == [b"ok"]
+    finally:
+        left.close()
+        right.close()
+    assert app({}, None) == [b"ok"]
