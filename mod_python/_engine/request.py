@@ -828,10 +828,11 @@ class Request:
         return host
 
     def add_common_vars(self) -> None:
-        self._add_common_vars(valueless_filename=True)
+        self.subprocess_env._set_pairs(self._common_var_pairs(valueless_filename=True))
 
-    def _add_common_vars(self, valueless_filename: bool) -> None:
-        pairs = []  # set in this order, as apr_table_set calls would be
+    def _common_var_pairs(self, valueless_filename: bool) -> list[tuple[str, str | None]]:
+        """What ``add_common_vars`` sets, in the order its apr_table_set calls would."""
+        pairs = []
         for name, value in self.headers_in.items():
             key = "HTTP_" + name.upper().replace("-", "_")
             if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
@@ -870,33 +871,36 @@ class Request:
             or environ.get("wsgi.url_scheme") == "https"
         ):
             pairs.append(("HTTPS", "on"))
-        self.subprocess_env._set_pairs(pairs)
+        return pairs
 
     def add_cgi_vars(self) -> None:
-        env = self.subprocess_env
-        env["GATEWAY_INTERFACE"] = "CGI/1.1"
-        env["SERVER_PROTOCOL"] = self.protocol
-        env["REQUEST_METHOD"] = self._method
-        env["QUERY_STRING"] = self.args or ""
         # The oracle's cgihandler shows the decoded URI here, without the query string. A
         # table holds bytes: a URI that is not Latin-1 text (UTF-8 "/€", a lone %ff) goes in
         # as the Latin-1 view of its bytes, as WSGI's PATH_INFO does.
         uri = _table_text(self.uri)
-        env["REQUEST_URI"] = uri
         path_info = _table_text(self.path_info or "")
-        env["SCRIPT_NAME"] = (
-            uri[: len(uri) - len(path_info)] if path_info and uri.endswith(path_info) else uri
-        )
+        pairs = [
+            ("GATEWAY_INTERFACE", "CGI/1.1"),
+            ("SERVER_PROTOCOL", self.protocol),
+            ("REQUEST_METHOD", self._method),
+            ("QUERY_STRING", self.args or ""),
+            ("REQUEST_URI", uri),
+            (
+                "SCRIPT_NAME",
+                uri[: len(uri) - len(path_info)] if path_info and uri.endswith(path_info) else uri,
+            ),
+        ]
         if path_info:
-            env["PATH_INFO"] = path_info
+            pairs.append(("PATH_INFO", path_info))
         if self._prev is not None:
             # After an internal redirect httpd says where the request came from.
             if self._prev.args:
-                env["REDIRECT_QUERY_STRING"] = self._prev.args
-            env["REDIRECT_URL"] = _table_text(self._prev.uri)
+                pairs.append(("REDIRECT_QUERY_STRING", self._prev.args))
+            pairs.append(("REDIRECT_URL", _table_text(self._prev.uri)))
         # httpd knows the file by the time CGI variables are made (ours may not, under a
         # <Location>): the environments built from them hold strings, so no NULL entry.
-        self._add_common_vars(valueless_filename=False)
+        pairs += self._common_var_pairs(valueless_filename=False)
+        self.subprocess_env._set_pairs(pairs)
 
     def build_wsgi_env(self) -> dict | None:
         options = self.get_options()
