@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from mod_python._engine.config.remembered import remembered
+
 # The PythonOption naming the DBM cache file: mod_python's name, then the older one.
 DBM_CACHE_OPTIONS = ("mod_python.psp.cache_database_filename", "PSPDbmCache")
 
@@ -22,7 +24,7 @@ class PageSettings(NamedTuple):
     dbm_file: str | None  # compiled pages go to this DBM file instead of the memory cache
 
 
-# id(config) -> (config, its settings). Holding the config keeps its id from being reused.
+# id(config) -> (config, its settings); see config.remembered.
 _by_config: dict[int, tuple[object, PageSettings]] = {}
 
 
@@ -31,14 +33,7 @@ def page_settings(req) -> PageSettings:
     config = req._config
     if config is None or req._config_table is not None or req._options_table is not None:
         return read_settings(req)
-    known = _by_config.get(id(config))
-    if known is not None and known[0] is config:
-        return known[1]
-    settings = read_settings(req)
-    if len(_by_config) >= MAX_REMEMBERED:
-        _by_config.clear()
-    _by_config[id(config)] = (config, settings)
-    return settings
+    return remembered(_by_config, id(config), config, MAX_REMEMBERED, read_settings, req)
 
 
 def read_settings(req) -> PageSettings:

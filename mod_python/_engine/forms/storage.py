@@ -18,6 +18,7 @@ import re
 import tempfile
 from io import BytesIO
 
+from ..config.remembered import remembered
 from ..constants import APLOG_ERR, HTTP_BAD_REQUEST, HTTP_LENGTH_REQUIRED, HTTP_NOT_IMPLEMENTED
 from ..exceptions import SERVER_RETURN
 from ..querystring import byte_pairs, parse_qsl
@@ -36,10 +37,9 @@ _BODY_FIELDS = "_mod_python_form_body_fields"  # where a parsed body is kept on 
 
 _DEFAULT_LIMITS = FormLimits()
 
-# Merged config -> (that config, its limits). A request whose options table was never built
-# has the limits of its merged config alone, and a site has few configs: the option scan and
-# FormLimits lookup run once per config instead of once per form. The config is kept so its
-# id cannot be reused while the entry lives (only .htaccess sites make many: cleared when full).
+# id(config) -> (config, its limits); see config.remembered. A request whose options table
+# was never built has the limits of its merged config alone: the option scan and FormLimits
+# lookup run once per config instead of once per form.
 _limits_by_config: dict[int, tuple[object, FormLimits]] = {}
 _CONFIGS_KEPT = 1024
 
@@ -50,17 +50,16 @@ def limits_for(req) -> FormLimits:
     if config is not None and getattr(req, "_options_table", True) is None:
         # No handler built (so none changed) the request's options table: the merged
         # config's options are the request's.
-        found = _limits_by_config.get(id(config))
-        if found is not None and found[0] is config:
-            return found[1]
-        options = {key: value for key, value in config.options_table.values() if value != ""}
-        limits = _limits_from(options, getattr(config, "limit_request_body", None))
-        if len(_limits_by_config) >= _CONFIGS_KEPT:
-            _limits_by_config.clear()
-        _limits_by_config[id(config)] = (config, limits)
-        return limits
+        return remembered(
+            _limits_by_config, id(config), config, _CONFIGS_KEPT, _config_limits, config
+        )
     get_options = getattr(req, "get_options", None)
     options = get_options() if get_options is not None else None
+    return _limits_from(options, getattr(config, "limit_request_body", None))
+
+
+def _config_limits(config) -> FormLimits:
+    options = {key: value for key, value in config.options_table.values() if value != ""}
     return _limits_from(options, getattr(config, "limit_request_body", None))
 
 

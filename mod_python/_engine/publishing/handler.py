@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..config.remembered import remembered
 from ..constants import (
     APLOG_ERR,
     HTTP_INTERNAL_SERVER_ERROR,
@@ -69,8 +70,7 @@ class PageRoute:
 
 
 # (file name, id of the merged config, extension) -> (that config, its PageRoute): all a
-# route depends on, so each is worked out once. The config is kept so its id cannot be
-# reused while the entry lives. Cleared when full (only .htaccess sites make many configs).
+# route depends on, so each is worked out once (see config.remembered).
 _routes_by_request: dict[tuple, tuple[object, PageRoute]] = {}
 _ROUTES_KEPT = 1024
 
@@ -79,14 +79,7 @@ def route_for(req) -> PageRoute:
     """The ``PageRoute`` of this request, computed once per file name and config."""
     config = req._config
     key = (req.filename, id(config), req.extension)
-    found = _routes_by_request.get(key)
-    if found is not None and found[0] is config:
-        return found[1]
-    if len(_routes_by_request) >= _ROUTES_KEPT:
-        _routes_by_request.clear()
-    route = PageRoute(req)
-    _routes_by_request[key] = (config, route)
-    return route
+    return remembered(_routes_by_request, key, config, _ROUTES_KEPT, PageRoute, req)
 
 
 def object_path_of(req) -> str:

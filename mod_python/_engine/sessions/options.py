@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
+from ..config.remembered import remembered
 from .locks import DEFAULT_LOCK_TIMEOUT
 
 COOKIE_NAME = "pysid"
@@ -154,13 +155,10 @@ def session_settings(req: Any) -> SessionSettings:
     config = getattr(req, "_config", None)
     if config is None:
         return SessionSettings(req.get_options().items())
-    entry = _by_config.get(id(config))
-    if entry is not None and entry[0] is config:
-        return entry[1]
     # From the configuration itself, not the request's table, which the application may
     # change: such a change must not outlive its request.
-    settings = SessionSettings(config.option_items())
-    if len(_by_config) >= _SETTINGS_CACHE_LIMIT:
-        _by_config.clear()
-    _by_config[id(config)] = (config, settings)
-    return settings
+    return remembered(_by_config, id(config), config, _SETTINGS_CACHE_LIMIT, _settings_of, config)
+
+
+def _settings_of(config: Any) -> SessionSettings:
+    return SessionSettings(config.option_items())
