@@ -737,29 +737,21 @@ class Request:
         if type(methods) is tuple:  # the publisher's constant tuple, on every request
             remembered = _CHECKED_METHOD_TUPLES.get(id(methods))
             if remembered is not None and remembered[0] is methods:
-                if methods and reset == 1:
-                    self._allowed_mask = set()
-                    self._allowed_methods = []
-                self._allowed_mask.update(remembered[1])
+                self._allow_registered(remembered[1], bool(methods) and reset == 1)
                 return
         known = None
         if type(methods) in (list, tuple):
             known = tuple(methods)
             numbers = _REGISTERED_METHOD_SETS.get(known)
             if numbers is not None and set(map(type, known)) == _EXACT_STR:
-                if known and reset == 1:
-                    self._allowed_mask = set()
-                    self._allowed_methods = []
-                self._allowed_mask.update(numbers)
+                self._allow_registered(numbers, bool(known) and reset == 1)
                 if type(methods) is tuple:
                     _remember_checked_tuple(methods, numbers)
                 return
         if isinstance(methods, dict) or not hasattr(type(methods), "__getitem__"):
             raise TypeError("First argument must be a sequence")
         names = [_apache_string(methods[i]) for i in range(len(methods))]
-        if names and reset == 1:
-            self._allowed_mask = set()
-            self._allowed_methods = []
+        self._allow_registered((), bool(names) and reset == 1)
         for name in names:
             number = METHOD_NUMBERS.get(name)
             if number is not None:
@@ -770,6 +762,14 @@ class Request:
             if len(_REGISTERED_METHOD_SETS) >= 256:
                 _REGISTERED_METHOD_SETS.clear()
             _REGISTERED_METHOD_SETS[known] = frozenset(METHOD_NUMBERS[n] for n in names)
+
+    def _allow_registered(self, numbers, reset: bool) -> None:
+        """Add registered methods (M_* numbers) to the allowed set, emptying both lists
+        first when ``reset``."""
+        if reset:
+            self._allowed_mask = set()
+            self._allowed_methods = []
+        self._allowed_mask.update(numbers)
 
     def _allow_header(self) -> str:
         """``Allow:`` of a 405/501: the names of the allowed registered methods, then TRACE.
