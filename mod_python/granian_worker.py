@@ -109,13 +109,13 @@ def lean_wsgi_runner(callback: Callable) -> Callable:
             started[:] = (status, headers)
             return written.append
 
-        result = callback(fixed | scope, start_response)
+        body = wsgi_entry.body_after_writes(written, callback(fixed | scope, start_response))
+        # The engine always starts the response before it returns.
         status = int(started[0].split(" ", 1)[0]) if started else 500
         headers = started[1] if started else []
-        if type(result) is list:
-            proto.response_bytes(status, headers, b"".join(written + result if written else result))
+        if type(body) is list:
+            proto.response_bytes(status, headers, b"".join(body))
         else:
-            body = result if not written else wsgi_entry._written_then(written, result)
             proto.response_iter(status, headers, _IterWithClose(body))
         return status
 

@@ -122,12 +122,16 @@ class WriteCallableFallback:
             write = start_response(status, headers, exc_info)
             return write if write is not None else written.append
 
-        result = self.app(environ, start_response_with_write)
-        if not written:
-            return result
-        if type(result) is list:  # nothing to close: one list the server sends as it is
-            return written + result
-        return _written_then(written, result)
+        return body_after_writes(written, self.app(environ, start_response_with_write))
+
+
+def body_after_writes(written: list[bytes], result):
+    """The body to send: the chunks given to ``write()`` first, then what the app returned."""
+    if not written:
+        return result
+    if type(result) is list:  # nothing to close: one list the server sends as it is
+        return written + result
+    return _written_then(written, result)
 
 
 def _written_then(written: list[bytes], result):
@@ -150,6 +154,7 @@ __all__ = [
     "LazyApplication",
     "WriteCallableFallback",
     "application",
+    "body_after_writes",
     "build_engine",
     "buffered_application",
     "load_settings",
