@@ -36,11 +36,9 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -51,7 +49,14 @@ for path in (str(REPO_ROOT), str(BENCH_DIR)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from hello import bare_hello_app, free_port, interrupt, start_server, stop_server  # noqa: E402
+from hello import (  # noqa: E402
+    bare_hello_app,
+    cpu_microseconds,
+    free_port,
+    interrupt,
+    start_server,
+    stop_server,
+)
 
 SERVE_SH = Path(os.environ.get("ORACLE_SERVE_SH", REPO_ROOT.parent / "shared/oracle/serve.sh"))
 ORACLE_NAME = "bench-suite"
@@ -440,15 +445,7 @@ def in_process(conf: Path, case: Case, rounds: int, calls: int) -> tuple[float, 
 
 def time_calls(app, environ: dict, rounds: int, calls: int) -> tuple[float, float]:
     """(median, best) over ``rounds`` of the mean CPU µs of ``calls`` lean calls."""
-    for _ in range(min(calls, 500)):
-        call_lean(app, environ)
-    timings = []
-    for _ in range(rounds):
-        started = time.process_time()
-        for _ in range(calls):
-            call_lean(app, environ)
-        timings.append((time.process_time() - started) / calls * 1e6)
-    return statistics.median(timings), min(timings)
+    return cpu_microseconds(lambda: call_lean(app, environ), rounds, calls, min(calls, 500))
 
 
 # ---- the report ------------------------------------------------------------------------------
