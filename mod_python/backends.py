@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from . import granian_worker, wsgi_entry
 from ._engine.process_model import set_process_model
+from .bjoern_app import BjoernApplication
 
 
 class BackendError(Exception):
@@ -81,6 +82,7 @@ class Backend:
     requires: ClassVar[str]  # the top-level module of the server package
     install_hint: ClassVar[str]  # what to run when that module is missing
     multiprocess: ClassVar[bool] = False
+    threaded: ClassVar[bool] = True  # False: one thread per process (the default --threads is 1)
 
     def is_installed(self) -> bool:
         """True when the server package can be imported (checked without importing it)."""
@@ -401,8 +403,101 @@ class GranianBackend(Backend):
             server.serve()
 
 
+class BjoernBackend(Backend):
+    """bjoern (optional): a C server on libev, one single-threaded event loop per process.
+
+    The fastest back-end for handlers that answer quickly: no thread hand-offs, no GIL
+    contention. Each of the ``processes`` workers builds its engine after the fork and
+    opens its own listening socket (SO_REUSEPORT, so the kernel spreads connections
+    evenly); one slow request holds up the other connections of its worker. bjoern keeps
+    each request body in memory, has no read timeouts and does not answer requests
+    pipelined behind another on the same connection: put a proxy in front on the open
+    internet (docs/serving.md).
+    """
+
+    name = "bjoern"
+    requires = "bjoern"
+    install_hint = (
+        "pip install modpython-wsgi[bjoern] (building it needs libev: apt-get install libev-dev)"
+    )
+    multiprocess = True
+    threaded = False
+
+    def check(self, options: ServeOptions) -> None:
+        super().check(options)
+        if options.more_addresses:
+            raise BackendError(
+                "bjoern listens on one address; use --server cheroot or gunicorn for several"
+            )
+        if options.threads > 1:
+            raise BackendError(
+                "bjoern runs one thread per process; use --processes N to serve N requests "
+                "at a time"
+            )
+        if ":" in options.host:
+            raise BackendError("bjoern listens on IPv4 addresses only")
+
+    def run(self, options: ServeOptions, ready: ReadyCallback) -> None:
+        import bjoern
+
+        from . import prefork
+        from ._engine import process_cleanups
+
+        # Binding here first reports a port that is taken before any worker starts, and
+        # holds the port for the workers (their sockets join this one's SO_REUSEPORT group).
+        reuse_port = hasattr(socket, "SO_REUSEPORT")
+        held = _bjoern_socket(options.host, options.port, reuse_port, listen=not reuse_port)
+
+        def serve_one_worker(announce_ready: Callable[[], None]) -> None:
+            set_process_model(options.processes, 1)
+            # The write callable and response framing bjoern lacks: see bjoern_app.
+            app = BjoernApplication(wsgi_entry.build_engine(options.config_path, options.defines))
+            listening = (
+                _bjoern_socket(options.host, options.port, reuse_port) if reuse_port else held
+            )
+            if reuse_port:
+                held.close()
+            announce_ready()
+            try:
+                # Returns after SIGINT, once the request in progress is answered.
+                bjoern.server_run(listening, app)
+            finally:
+                listening.close()
+                process_cleanups.run_all()
+
+        supervisor = prefork.Prefork(options.processes, serve_one_worker, name="bjoern")
+        try:
+            with _stop_event_on_signals() as stop:
+                supervisor.run(ready, stop)
+        except prefork.WorkerFailed as failure:
+            raise BackendError(str(failure)) from None
+        finally:
+            held.close()
+
+
+def _bjoern_socket(host: str, port: int, reuse_port: bool, listen: bool = True) -> socket.socket:
+    """An IPv4 listening socket as bjoern wants it: non-blocking, Nagle off (accepted
+    connections inherit TCP_NODELAY, so a streamed response is not held back by the
+    client's delayed ACK), joined to the port's SO_REUSEPORT group when asked."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        if listen:
+            sock.listen(1024)
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 BACKENDS: dict[str, type[Backend]] = {
-    backend.name: backend for backend in (CherootBackend, GunicornBackend, GranianBackend)
+    backend.name: backend
+    for backend in (CherootBackend, GunicornBackend, GranianBackend, BjoernBackend)
 }
 DEFAULT_BACKEND = "cheroot"
 

@@ -170,7 +170,7 @@ def _serve(args, parser, backend, config_path: str, site) -> int:
         host=host,
         port=port,
         processes=args.processes,
-        threads=args.threads,
+        threads=args.threads or (DEFAULT_THREADS if backend.threaded else 1),
         defines=tuple(args.define),
         more_addresses=tuple(more),
     )
@@ -438,9 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--server", choices=list(BACKENDS), default=DEFAULT_BACKEND,
                        help=f"WSGI server back-end (default: {DEFAULT_BACKEND})")  # fmt: skip
     serve.add_argument("--processes", type=_positive_int, default=1, metavar="N",
-                       help="worker processes (gunicorn, granian; default: 1)")  # fmt: skip
-    serve.add_argument("--threads", type=_positive_int, default=DEFAULT_THREADS, metavar="N",
-                       help=f"threads per process (default: {DEFAULT_THREADS})")  # fmt: skip
+                       help="worker processes (gunicorn, granian, bjoern; default: 1)")  # fmt: skip
+    serve.add_argument("--threads", type=_positive_int, default=None, metavar="N",
+                       help=f"threads per process (default: {DEFAULT_THREADS}; bjoern: 1)")  # fmt: skip
     serve.add_argument("--reload", action="store_true",
                        help="restart when a .py/.psp/.conf file changes (development)")  # fmt: skip
     _add_defines(serve)

@@ -21,6 +21,7 @@ from mod_python.backends import (
     DEFAULT_BACKEND,
     BackendError,
     BackendUnavailable,
+    BjoernBackend,
     CherootBackend,
     GranianBackend,
     GunicornBackend,
@@ -29,12 +30,13 @@ from mod_python.backends import (
 )  # fmt: skip
 
 HAS_GRANIAN = importlib.util.find_spec("granian") is not None
+HAS_BJOERN = importlib.util.find_spec("bjoern") is not None
 
 # ---- the registry ----------------------------------------------------------------------------
 
 
-def test_registry_offers_cheroot_by_default_gunicorn_and_granian():
-    assert list(BACKENDS) == ["cheroot", "gunicorn", "granian"]
+def test_registry_offers_cheroot_by_default_gunicorn_granian_and_bjoern():
+    assert list(BACKENDS) == ["cheroot", "gunicorn", "granian", "bjoern"]
     assert DEFAULT_BACKEND == "cheroot"
 
 
@@ -49,7 +51,9 @@ def test_get_backend_selects_by_name(name, backend_type):
 def test_unknown_backend_is_refused_with_the_choices():
     with pytest.raises(BackendError) as refused:
         get_backend("tornado")
-    assert str(refused.value) == "unknown server 'tornado' (choose from cheroot, gunicorn, granian)"
+    assert str(refused.value) == (
+        "unknown server 'tornado' (choose from cheroot, gunicorn, granian, bjoern)"
+    )
 
 
 def test_backend_whose_server_is_missing_says_what_to_install(monkeypatch):
@@ -74,7 +78,8 @@ def test_choosing_a_backend_imports_no_server():
         "        get_backend(name)\n"
         "    except Exception:\n"
         "        pass\n"
-        "print(sorted(m for m in ('cheroot', 'gunicorn', 'granian') if m in sys.modules))\n"
+        "print(sorted(m for m in ('cheroot', 'gunicorn', 'granian', 'bjoern')\n"
+        "             if m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=child_environment(),
@@ -90,6 +95,21 @@ def test_single_process_backend_refuses_several_processes():
         CherootBackend().check(options)
     GunicornBackend().check(options)
     GranianBackend().check(options)
+    BjoernBackend().check(ServeOptions("site.conf", processes=2, threads=1))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (ServeOptions("s.conf", threads=4), "bjoern runs one thread per process; use --processes"),
+        (ServeOptions("s.conf", threads=1, host="::1"), "bjoern listens on IPv4 addresses only"),
+        (ServeOptions("s.conf", threads=1, more_addresses=(("127.0.0.1", 81),)),
+         "bjoern listens on one address"),
+    ],
+)  # fmt: skip
+def test_bjoern_refuses_what_it_cannot_serve(options, message):
+    with pytest.raises(BackendError, match=message):
+        BjoernBackend().check(options)
 
 
 @pytest.mark.parametrize(
@@ -140,6 +160,8 @@ ErrorLog stderr
         ("gunicorn", 2, 1),
         pytest.param("granian", 2, 3, marks=pytest.mark.skipif(not HAS_GRANIAN,
                                                                 reason="granian not installed")),
+        pytest.param("bjoern", 2, 1, marks=pytest.mark.skipif(not HAS_BJOERN,
+                                                               reason="bjoern not installed")),
     ],
 )  # fmt: skip
 def test_backend_records_its_process_model(tmp_path, server, processes, threads):

@@ -1,0 +1,182 @@
+"""A small pre-fork supervisor, for back-ends whose server runs one event loop per process.
+
+The supervisor forks ``processes`` workers, each of which builds what it serves and opens
+its own listening socket, then says it is ready over a pipe. Once all are ready the
+supervisor calls ``ready()`` and watches them: a worker that dies is replaced, and a stop
+request (the ``stop`` event) sends each worker ``stop_signal``, waits ``grace`` seconds
+for requests in progress, and kills what is left. A worker that dies before it is ready
+(a config error, a port it cannot open) stops the whole server with ``WorkerFailed``.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+
+# Run in the worker, after the fork; it calls its argument once it listens, then serves
+# until the stop signal and returns.
+WorkerMain = Callable[[Callable[[], None]], None]
+
+# Workers that keep dying within this many seconds of their start are not restarted forever.
+QUICK_DEATH = 1.0
+QUICK_DEATHS_ALLOWED = 5
+
+
+class WorkerFailed(Exception):
+    """A worker ended before it was ready, or kept dying as soon as it was replaced."""
+
+
+class Prefork:
+    def __init__(self, processes: int, worker_main: WorkerMain, *,
+                 stop_signal: int = signal.SIGINT, grace: float = 10.0,
+                 start_timeout: float = 120.0, name: str = "worker") -> None:  # fmt: skip
+        self.processes = processes
+        self.worker_main = worker_main
+        self.stop_signal = stop_signal
+        self.grace = grace
+        self.start_timeout = start_timeout
+        self.name = name
+        self.workers: dict[int, float] = {}  # pid -> when it was started
+
+    def run(self, ready: Callable[[], None], stop: threading.Event) -> None:
+        """Serve until ``stop`` is set; every worker is gone when this returns."""
+        try:
+            self._start_all()
+            ready()
+            self._watch(stop)
+        finally:
+            self._stop_all()
+
+    # ---- starting ----------------------------------------------------------------------------
+
+    def _start_all(self) -> None:
+        reader, writer = os.pipe()
+        try:
+            for _ in range(self.processes):
+                self._fork(writer, reader)
+            os.close(writer)
+            writer = -1
+            self._wait_until_ready(reader)
+        finally:
+            os.close(reader)
+            if writer >= 0:
+                os.close(writer)
+
+    def _fork(self, ready_fd: int | None, other_fd: int | None = None) -> int:
+        pid = os.fork()
+        if pid:
+            self.workers[pid] = time.monotonic()
+            return pid
+        self._worker_process(ready_fd, other_fd)  # never returns
+
+    def _worker_process(self, ready_fd: int | None, other_fd: int | None) -> None:
+        status = 0
+        try:
+            # The supervisor's handlers only set its own stop event: a worker stops on
+            # stop_signal (its server's handler) and dies on SIGTERM like any process.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            if other_fd is not None:
+                os.close(other_fd)
+
+            def announce_ready() -> None:
+                if ready_fd is not None:
+                    os.write(ready_fd, b"r")
+                    os.close(ready_fd)
+
+            self.worker_main(announce_ready)
+        except BaseException:  # noqa: BLE001 - reported here, the supervisor sees the status
+            traceback.print_exc()
+            status = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+
+    def _wait_until_ready(self, reader: int) -> None:
+        """Read one byte per worker; fail if a worker dies first or none comes in time."""
+        waiting = self.processes
+        deadline = time.monotonic() + self.start_timeout
+        while waiting:
+            readable, _, _ = select.select([reader], [], [], 0.1)
+            if readable:
+                got = os.read(reader, waiting)
+                waiting -= len(got)
+                if not got and waiting:  # every write end closed: someone left silently
+                    self._raise_for_dead_worker()
+                continue
+            self._raise_for_dead_worker()
+            if time.monotonic() > deadline:
+                raise WorkerFailed(
+                    f"{self.name} workers did not start listening within {self.start_timeout:g} s"
+                )
+
+    def _raise_for_dead_worker(self) -> None:
+        for pid, status, _ in self._reap():
+            raise WorkerFailed(
+                f"{self.name} worker {pid} {_describe(status)} before it was ready "
+                "(its error is above)"
+            )
+
+    # ---- watching and stopping ------------------------------------------------------------
+
+    def _watch(self, stop: threading.Event) -> None:
+        quick_deaths = 0
+        while not stop.wait(0.2):
+            for pid, status, started in self._reap():
+                quick_deaths = quick_deaths + 1 if time.monotonic() - started < QUICK_DEATH else 0
+                if quick_deaths > QUICK_DEATHS_ALLOWED:
+                    raise WorkerFailed(
+                        f"{self.name} workers keep dying as soon as they start (the last, "
+                        f"{pid}, {_describe(status)})"
+                    )
+                print(f"mod_python: {self.name} worker {pid} {_describe(status)}; starting "
+                      "another", file=sys.stderr, flush=True)  # fmt: skip
+                self._fork(None)
+
+    def _stop_all(self) -> None:
+        for pid in list(self.workers):
+            _signal(pid, self.stop_signal)
+        deadline = time.monotonic() + self.grace
+        while self.workers and time.monotonic() < deadline:
+            if not self._reap():
+                time.sleep(0.05)
+        for pid in list(self.workers):
+            _signal(pid, signal.SIGKILL)
+        while self.workers:
+            pid, _ = os.waitpid(next(iter(self.workers)), 0)
+            self.workers.pop(pid, None)
+
+    def _reap(self) -> list[tuple[int, int, float]]:
+        """The workers that have ended since the last call: (pid, wait status, start time)."""
+        ended = []
+        for pid in list(self.workers):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = pid, 0
+            if done:
+                ended.append((pid, status, self.workers.pop(pid)))
+        return ended
+
+
+def _signal(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        pass
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"was killed by signal {os.WTERMSIG(status)}"
+    return f"exited with status {os.waitstatus_to_exitcode(status)}"
+
+
+__all__ = ["Prefork", "WorkerFailed", "WorkerMain"]

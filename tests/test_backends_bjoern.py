@@ -1,0 +1,137 @@
+"""``mod_python serve --server bjoern``: real workers on a real port."""
+
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+
+import pytest
+from serving import ServerProcess, child_environment, free_port, mod_python_command
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("bjoern") is None,
+    reason="bjoern not installed (apt-get install libev-dev; pip install .[bjoern])",
+)
+
+HANDLER = """\
+import os
+from mod_python import apache
+
+
+def handler(req):
+    req.content_type = "text/plain"
+    if req.uri == "/pid":
+        req.write(str(os.getpid()), 0)
+        return apache.OK
+    req.write("streamed ")  # flushed: the response has no Content-Length
+    req.write("and done\\n")
+    return apache.OK
+"""
+
+CONF = """\
+ServerName b.test
+DocumentRoot htdocs
+ErrorLog stderr
+<Directory htdocs>
+    SetHandler mod_python
+    PythonHandler app
+</Directory>
+"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    (tmp_path / "htdocs").mkdir()
+    (tmp_path / "htdocs" / "app.py").write_text(HANDLER)
+    (tmp_path / "site.conf").write_text(CONF)
+    return tmp_path
+
+
+def serve_command(site, port: int, *extra: str) -> list[str]:
+    return mod_python_command(
+        "serve", str(site / "site.conf"), "--listen", f"127.0.0.1:{port}",
+        "--server", "bjoern", *extra,
+    )  # fmt: skip
+
+
+def start(site, *extra: str) -> ServerProcess:
+    port = free_port()
+    running = ServerProcess(serve_command(site, port, *extra), port, site).start()
+    running.wait_for_output("serving http://")  # the banner comes once every worker listens
+    return running
+
+
+def exchange(connection: http.client.HTTPConnection, method: str, path: str):
+    connection.request(method, path)
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def test_get_and_head_share_a_keep_alive_connection(site):
+    running = start(site, "--processes", "2")
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+        got = exchange(connection, "GET", "/app")
+        head = exchange(connection, "HEAD", "/app")
+        again = exchange(connection, "GET", "/app")  # read cleanly: the HEAD left no bytes
+        connection.close()
+    finally:
+        running.stop()
+    assert got[0] == 200 and got[2] == b"streamed and done\n"
+    assert got[1].get("Transfer-Encoding") == "chunked"
+    assert head[0] == 200 and head[2] == b""
+    assert head[1]["Content-Length"] == "0" or head[1]["Content-Length"] == str(len(got[2]))
+    assert again[:1] == got[:1] and again[2] == got[2]
+    assert "Date" in got[1] and got[1]["Server"].startswith("Apache/2.4")
+
+
+def test_connections_are_spread_over_the_workers(site):
+    running = start(site, "--processes", "2")
+    try:
+        pids = set()
+        for _ in range(24):  # each a new connection, hashed to one worker's socket
+            connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+            pids.add(exchange(connection, "GET", "/pid")[2])
+            connection.close()
+    finally:
+        running.stop()
+    assert len(pids) == 2
+
+
+def test_sigterm_stops_the_server_and_every_worker(site):
+    running = start(site, "--processes", "2")
+    assert running.get("/app").status == 200
+    assert running.stop(signal.SIGTERM) == 0
+    with pytest.raises(ProcessLookupError):
+        os.killpg(running.process.pid, 0)  # the whole group (its workers) is gone
+    assert "mod_python: stopped" in running.stderr
+
+
+def test_a_taken_port_is_reported_before_any_worker_starts(site):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            serve_command(site, port), capture_output=True, text=True, timeout=60,
+            env=child_environment(), cwd=site,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_threads_are_refused_with_what_to_use_instead(site):
+    result = subprocess.run(
+        serve_command(site, free_port(), "--threads", "4"), capture_output=True, text=True,
+        timeout=60, env=child_environment(), cwd=site,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "bjoern runs one thread per process; use --processes N" in result.stderr
+
+
+def test_the_banner_shows_one_thread_per_process(site):
+    running = start(site, "--processes", "2")
+    running.stop()
+    assert "server:         bjoern, 2 processes x 1 thread" in running.stdout

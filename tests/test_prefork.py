@@ -1,0 +1,131 @@
+"""The pre-fork supervisor: workers started and awaited, replaced when they die, stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from mod_python import prefork
+
+
+def pids_in(directory) -> set[int]:
+    return {int(path.name) for path in directory.iterdir()}
+
+
+def wait_for(condition, deadline: float = 10.0) -> None:
+    end = time.monotonic() + deadline
+    while not condition():
+        assert time.monotonic() < end, "condition not met in time"
+        time.sleep(0.02)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def recording_worker(directory, *, ignore_stop: bool = False):
+    """A worker that records its pid, says it is ready, and serves until SIGINT."""
+
+    def main(announce_ready) -> None:
+        stopped = threading.Event()
+        if ignore_stop:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        else:
+            signal.signal(signal.SIGINT, lambda *_: stopped.set())
+        (directory / str(os.getpid())).write_text("")
+        announce_ready()
+        while not stopped.wait(0.05):
+            pass
+
+    return main
+
+
+def run_in_thread(supervisor: prefork.Prefork, stop: threading.Event):
+    ready = threading.Event()
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            supervisor.run(ready.set, stop)
+        except BaseException as error:  # noqa: BLE001 - handed to the test
+            failure.append(error)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, ready, failure
+
+
+def test_ready_is_called_once_every_worker_listens_and_stop_ends_them(tmp_path):
+    supervisor = prefork.Prefork(3, recording_worker(tmp_path), grace=5)
+    stop = threading.Event()
+    thread, ready, failure = run_in_thread(supervisor, stop)
+    assert ready.wait(20), failure
+    pids = pids_in(tmp_path)
+    assert len(pids) == 3  # each announced only after recording itself
+    stop.set()
+    thread.join(20)
+    assert not thread.is_alive() and not failure
+    assert not any(alive(pid) for pid in pids)
+
+
+def test_a_worker_that_dies_while_serving_is_replaced(tmp_path):
+    supervisor = prefork.Prefork(2, recording_worker(tmp_path), grace=5)
+    stop = threading.Event()
+    thread, ready, failure = run_in_thread(supervisor, stop)
+    assert ready.wait(20), failure
+    first = pids_in(tmp_path)
+    victim = min(first)
+    os.kill(victim, signal.SIGKILL)
+    wait_for(lambda: len(pids_in(tmp_path)) == 3)
+    replacement = (pids_in(tmp_path) - first).pop()
+    assert alive(replacement) and set(supervisor.workers) == first - {victim} | {replacement}
+    stop.set()
+    thread.join(20)
+    assert not failure and not alive(replacement)
+
+
+def test_a_worker_failing_before_it_is_ready_stops_the_server_with_its_status(tmp_path):
+    def broken(announce_ready) -> None:
+        raise RuntimeError("no such config")
+
+    supervisor = prefork.Prefork(2, broken, grace=5, name="test")
+    with pytest.raises(prefork.WorkerFailed, match=r"test worker \d+ exited with status 1 before"):
+        supervisor.run(lambda: pytest.fail("ready without workers"), threading.Event())
+    assert supervisor.workers == {}
+
+
+def test_a_worker_ignoring_the_stop_signal_is_killed_after_the_grace_time(tmp_path):
+    supervisor = prefork.Prefork(1, recording_worker(tmp_path, ignore_stop=True), grace=0.5)
+    stop = threading.Event()
+    thread, ready, failure = run_in_thread(supervisor, stop)
+    assert ready.wait(20), failure
+    (pid,) = pids_in(tmp_path)
+    started = time.monotonic()
+    stop.set()
+    thread.join(20)
+    assert not alive(pid) and not failure
+    assert time.monotonic() - started >= 0.5
+
+
+def test_workers_that_keep_dying_at_once_are_not_replaced_forever(tmp_path, monkeypatch):
+    monkeypatch.setattr(prefork, "QUICK_DEATHS_ALLOWED", 2)
+    marker = tmp_path / "first-ready"
+
+    def dies_once_ready(announce_ready) -> None:
+        announce_ready()
+        if not marker.exists():
+            marker.write_text("")
+            time.sleep(2)  # the first worker outlives the start-up, then all die at once
+        os._exit(3)
+
+    supervisor = prefork.Prefork(1, dies_once_ready, grace=1)
+    with pytest.raises(prefork.WorkerFailed, match="keep dying as soon as they start"):
+        supervisor.run(lambda: None, threading.Event())
