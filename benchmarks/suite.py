@@ -1,7 +1,7 @@
 """One run, both sides: the real Apache + mod_python and our engine on the same site.
 
     python benchmarks/suite.py [--duration 5] [--connections 16] [--rounds 1]
-                               [--servers cheroot,gunicorn,granian,granian:1]
+                               [--servers cheroot,gunicorn,granian,granian:1,bjoern]
                                [--cases hello,publisher]
                                [--skip-oracle] [--skip-sockets] [--skip-bare]
 
@@ -16,7 +16,7 @@ engine alone, in-process with no sockets: CPU µs per request per case.
 A server may carry its own thread count: ``granian:1`` is granian with one thread per
 worker process, each worker serving one request at a time as each child of Apache's prefork
 MPM does (the GIL is then never handed between threads of a worker); plain names use
-``--threads``.
+``--threads``. bjoern always runs one thread per worker (an event loop in C).
 
 Each back-end also serves a bare WSGI hello world (no engine, the same threads and
 processes): the ``bare-wsgi`` row, the ceiling a handler on that back-end can reach. The
@@ -243,13 +243,16 @@ def start_ours(conf: Path, server: str, threads: int, processes: int):
     port = free_port()
     command = [sys.executable, "-m", "mod_python.cli", "serve", str(conf), "--listen",
                f"127.0.0.1:{port}", "--server", server, "--threads", str(threads)]  # fmt: skip
+    if server == "bjoern":
+        command[-2:] = []  # one thread per worker, whatever --threads says
     if server != "cheroot":
         command += ["--processes", str(processes)]
     return start_server(command, port), port
 
 
 def backend_available(server: str) -> bool:
-    module = {"cheroot": "cheroot", "gunicorn": "gunicorn", "granian": "granian"}[server]
+    module = {"cheroot": "cheroot", "gunicorn": "gunicorn", "granian": "granian",
+              "bjoern": "bjoern"}[server]  # fmt: skip
     try:
         __import__(module)
     except ImportError:
@@ -294,6 +297,8 @@ def serve_bare(server: str, port: int, threads: int, processes: int) -> None:
                 return bare_hello_app
 
         Bare().run()
+    elif server == "bjoern":
+        serve_bare_on_bjoern(port, processes)
     else:
         from granian import Granian
         from granian.constants import Interfaces
@@ -301,6 +306,28 @@ def serve_bare(server: str, port: int, threads: int, processes: int) -> None:
         Granian("hello:bare_hello_app", address="127.0.0.1", port=port,
                 interface=Interfaces.WSGI, workers=processes,
                 blocking_threads=threads).serve()  # fmt: skip
+
+
+def serve_bare_on_bjoern(port: int, processes: int) -> None:
+    """The bare app on bjoern workers set up as ``serve --server bjoern`` sets up ours."""
+    import signal
+    import threading
+
+    import bjoern
+
+    from mod_python import backends, prefork
+
+    held = backends.bjoern_socket("127.0.0.1", port, reuse_port=True, listen=False)
+
+    def worker(announce_ready) -> None:
+        listening = backends.bjoern_socket("127.0.0.1", port, reuse_port=True)
+        held.close()
+        announce_ready()
+        bjoern.server_run(listening, bare_hello_app)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    prefork.Prefork(processes, worker).run(lambda: None, stop)
 
 
 # ---- load ------------------------------------------------------------------------------------
@@ -480,8 +507,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=1, help="wrk rounds per case (median)")
     parser.add_argument("--threads", type=int, default=16, help="threads per process of ours")
-    parser.add_argument("--processes", type=int, default=2, help="gunicorn/granian workers")
-    parser.add_argument("--servers", default="cheroot,gunicorn,granian,granian:1",
+    parser.add_argument("--processes", type=int, default=2,
+                        help="gunicorn/granian/bjoern workers")  # fmt: skip
+    parser.add_argument("--servers", default="cheroot,gunicorn,granian,granian:1,bjoern",
                         help="back-ends, each NAME or NAME:THREADS")  # fmt: skip
     parser.add_argument("--cases", default=",".join(case.name for case in CASES))
     parser.add_argument("--skip-oracle", action="store_true")
@@ -505,9 +533,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{platform.platform(terse=True)}; load average at start {_load_average()}")  # fmt: skip
     print(f"load: wrk -t1 -c{args.connections} -d{args.duration}s --latency, "
           f"median of {args.rounds} round(s) per cell; ours: {args.threads} threads per "
-          f"process (NAME:N: N threads), gunicorn/granian {args.processes} processes; cheroot "
-          f"{_version('cheroot')}, gunicorn {_version('gunicorn')}, "
-          f"granian {_version('granian')}")  # fmt: skip
+          f"process (NAME:N: N threads; bjoern 1), gunicorn/granian/bjoern {args.processes} "
+          f"processes; cheroot {_version('cheroot')}, gunicorn {_version('gunicorn')}, "
+          f"granian {_version('granian')}, bjoern {_version('bjoern')}")  # fmt: skip
     print()
 
     table: dict[str, dict[str, Measurement]] = {case.name: {} for case in [*cases, BARE]}
@@ -582,8 +610,10 @@ def run_sockets(args, cases, servers, table, docroot: Path, snippet: Path, ours_
 
 
 def server_and_threads(server: str, default_threads: int) -> tuple[str, int]:
-    """``granian:1`` -> ("granian", 1); a plain name gets ``--threads``."""
+    """``granian:1`` -> ("granian", 1); a plain name gets ``--threads``; bjoern has 1."""
     name, _, threads = server.partition(":")
+    if name == "bjoern":
+        return name, 1
     return name, int(threads) if threads else default_threads
 
 

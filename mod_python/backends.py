@@ -446,14 +446,14 @@ class BjoernBackend(Backend):
         # Binding here first reports a port that is taken before any worker starts, and
         # holds the port for the workers (their sockets join this one's SO_REUSEPORT group).
         reuse_port = hasattr(socket, "SO_REUSEPORT")
-        held = _bjoern_socket(options.host, options.port, reuse_port, listen=not reuse_port)
+        held = bjoern_socket(options.host, options.port, reuse_port, listen=not reuse_port)
 
         def serve_one_worker(announce_ready: Callable[[], None]) -> None:
             set_process_model(options.processes, 1)
             # The write callable and response framing bjoern lacks: see bjoern_app.
             app = BjoernApplication(wsgi_entry.build_engine(options.config_path, options.defines))
             listening = (
-                _bjoern_socket(options.host, options.port, reuse_port) if reuse_port else held
+                bjoern_socket(options.host, options.port, reuse_port) if reuse_port else held
             )
             if reuse_port:
                 held.close()
@@ -475,7 +475,7 @@ class BjoernBackend(Backend):
             held.close()
 
 
-def _bjoern_socket(host: str, port: int, reuse_port: bool, listen: bool = True) -> socket.socket:
+def bjoern_socket(host: str, port: int, reuse_port: bool, listen: bool = True) -> socket.socket:
     """An IPv4 listening socket as bjoern wants it: non-blocking, Nagle off (accepted
     connections inherit TCP_NODELAY, so a streamed response is not held back by the
     client's delayed ACK), joined to the port's SO_REUSEPORT group when asked."""
@@ -525,6 +525,7 @@ __all__ = [
     "BackendError",
     "BackendUnavailable",
     "CherootServers",
+    "bjoern_socket",
     "ServeOptions",
     "format_address",
     "get_backend",
