@@ -459,13 +459,18 @@ class BjoernBackend(Backend):
                 held.close()
             announce_ready()
             try:
-                # Returns after SIGINT, once the request in progress is answered.
                 bjoern.server_run(listening, app)
+            except KeyboardInterrupt:
+                # bjoern's way to end after SIGINT: it stops accepting, answers the requests
+                # in progress, waits for open connections to close, then raises this.
+                pass
             finally:
                 listening.close()
-                process_cleanups.run_all()
 
-        supervisor = prefork.Prefork(options.processes, serve_one_worker, name="bjoern")
+        supervisor = prefork.Prefork(
+            options.processes, serve_one_worker, on_exit=process_cleanups.run_all,
+            grace=BJOERN_GRACE, name="bjoern",
+        )  # fmt: skip
         try:
             with _stop_event_on_signals() as stop:
                 supervisor.run(ready, stop)
@@ -473,6 +478,11 @@ class BjoernBackend(Backend):
             raise BackendError(str(failure)) from None
         finally:
             held.close()
+
+
+# Seconds a stopping bjoern worker gets to answer what it is serving (cheroot's
+# shutdown_timeout is the same); an idle keep-alive connection would keep it waiting.
+BJOERN_GRACE = 5.0
 
 
 def bjoern_socket(host: str, port: int, reuse_port: bool, listen: bool = True) -> socket.socket:

@@ -2,10 +2,18 @@
 
 The supervisor forks ``processes`` workers, each of which builds what it serves and opens
 its own listening socket, then says it is ready over a pipe. Once all are ready the
-supervisor calls ``ready()`` and watches them: a worker that dies is replaced, and a stop
-request (the ``stop`` event) sends each worker ``stop_signal``, waits ``grace`` seconds
-for requests in progress, and kills what is left. A worker that dies before it is ready
-(a config error, a port it cannot open) stops the whole server with ``WorkerFailed``.
+supervisor calls ``ready()`` and watches them: a worker that dies is replaced. A worker
+that dies before it is ready (a config error, a port it cannot open) stops the whole
+server with ``WorkerFailed``.
+
+Stopping goes through a "lifeline" pipe whose write end only the supervisor holds: when
+it closes it (on a stop request, or because it died), every worker sees end-of-file in a
+watcher thread, sends itself ``stop_signal`` (the server's own way to finish the requests
+in progress and stop), and gives it ``grace`` seconds. An event-loop server also waits for
+idle keep-alive connections to close, which may be never; past the grace time the watcher
+ends the worker itself. Either way ``on_exit`` (child-exit cleanups) runs once before the
+worker exits, as when an httpd child ends. Workers the supervisor still sees after that
+are killed.
 """
 
 from __future__ import annotations
@@ -35,17 +43,21 @@ class WorkerFailed(Exception):
 class Prefork:
     def __init__(self, processes: int, worker_main: WorkerMain, *,
                  stop_signal: int = signal.SIGINT, grace: float = 10.0,
-                 start_timeout: float = 120.0, name: str = "worker") -> None:  # fmt: skip
+                 on_exit: Callable[[], None] | None = None, start_timeout: float = 120.0,
+                 name: str = "worker") -> None:  # fmt: skip
         self.processes = processes
         self.worker_main = worker_main
         self.stop_signal = stop_signal
         self.grace = grace
+        self.on_exit = on_exit
         self.start_timeout = start_timeout
         self.name = name
         self.workers: dict[int, float] = {}  # pid -> when it was started
+        self._lifeline: tuple[int, int] | None = None  # (read end, write end)
 
     def run(self, ready: Callable[[], None], stop: threading.Event) -> None:
         """Serve until ``stop`` is set; every worker is gone when this returns."""
+        self._lifeline = os.pipe()
         try:
             self._start_all()
             ready()
@@ -59,7 +71,7 @@ class Prefork:
         reader, writer = os.pipe()
         try:
             for _ in range(self.processes):
-                self._fork(writer, reader)
+                self._fork(ready_fd=writer, close_in_child=(reader,))
             os.close(writer)
             writer = -1
             self._wait_until_ready(reader)
@@ -68,36 +80,12 @@ class Prefork:
             if writer >= 0:
                 os.close(writer)
 
-    def _fork(self, ready_fd: int | None, other_fd: int | None = None) -> int:
+    def _fork(self, ready_fd: int | None, close_in_child: tuple[int, ...] = ()) -> None:
         pid = os.fork()
         if pid:
             self.workers[pid] = time.monotonic()
-            return pid
-        self._worker_process(ready_fd, other_fd)  # never returns
-
-    def _worker_process(self, ready_fd: int | None, other_fd: int | None) -> None:
-        status = 0
-        try:
-            # The supervisor's handlers only set its own stop event: a worker stops on
-            # stop_signal (its server's handler) and dies on SIGTERM like any process.
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            if other_fd is not None:
-                os.close(other_fd)
-
-            def announce_ready() -> None:
-                if ready_fd is not None:
-                    os.write(ready_fd, b"r")
-                    os.close(ready_fd)
-
-            self.worker_main(announce_ready)
-        except BaseException:  # noqa: BLE001 - reported here, the supervisor sees the status
-            traceback.print_exc()
-            status = 1
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
+            return
+        self._worker_process(ready_fd, close_in_child)  # never returns
 
     def _wait_until_ready(self, reader: int) -> None:
         """Read one byte per worker; fail if a worker dies first or none comes in time."""
@@ -124,6 +112,58 @@ class Prefork:
                 "(its error is above)"
             )
 
+    # ---- in the worker ------------------------------------------------------------------
+
+    def _worker_process(self, ready_fd: int | None, close_in_child: tuple[int, ...]) -> None:
+        status = 0
+        finished = threading.Lock()
+        try:
+            # The supervisor's handlers only set its own stop event. A worker gets Python's
+            # usual ones back: SIGINT raises KeyboardInterrupt (what bjoern's loop relies
+            # on; with SIG_DFL it crashes), SIGTERM ends the process.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            lifeline, supervisor_end = self._lifeline
+            for fd in (*close_in_child, supervisor_end):
+                os.close(fd)
+            threading.Thread(
+                target=self._wait_for_stop, args=(lifeline, finished), daemon=True
+            ).start()
+
+            def announce_ready() -> None:
+                if ready_fd is not None:
+                    os.write(ready_fd, b"r")
+                    os.close(ready_fd)
+
+            self.worker_main(announce_ready)
+        except KeyboardInterrupt:
+            pass  # the stop signal arrived outside the server's own loop: a clean stop
+        except BaseException:  # noqa: BLE001 - reported here, the supervisor sees the status
+            traceback.print_exc()
+            status = 1
+        self._exit_worker(finished, status)
+
+    def _wait_for_stop(self, lifeline: int, finished: threading.Lock) -> None:
+        """The watcher thread: on end-of-file, stop the server, then end it if it lingers."""
+        while os.read(lifeline, 1):
+            pass
+        os.kill(os.getpid(), self.stop_signal)
+        time.sleep(self.grace)
+        self._exit_worker(finished, 0)
+
+    def _exit_worker(self, finished: threading.Lock, status: int) -> None:
+        """Run ``on_exit`` once (whichever thread comes first) and end the process."""
+        finished.acquire()  # the second thread here waits for the first to end the process
+        try:
+            if self.on_exit is not None:
+                self.on_exit()
+        except BaseException:  # noqa: BLE001 - the worker is ending either way
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+
     # ---- watching and stopping ------------------------------------------------------------
 
     def _watch(self, stop: threading.Event) -> None:
@@ -138,12 +178,14 @@ class Prefork:
                     )
                 print(f"mod_python: {self.name} worker {pid} {_describe(status)}; starting "
                       "another", file=sys.stderr, flush=True)  # fmt: skip
-                self._fork(None)
+                self._fork(ready_fd=None)
 
     def _stop_all(self) -> None:
-        for pid in list(self.workers):
-            _signal(pid, self.stop_signal)
-        deadline = time.monotonic() + self.grace
+        if self._lifeline is not None:
+            for fd in self._lifeline:  # end-of-file for every worker: stop
+                os.close(fd)
+            self._lifeline = None
+        deadline = time.monotonic() + self.grace + 5  # the workers' own grace, and then some
         while self.workers and time.monotonic() < deadline:
             if not self._reap():
                 time.sleep(0.05)

@@ -8,9 +8,12 @@ import os
 import signal
 import socket
 import subprocess
+import time
 
 import pytest
 from serving import ServerProcess, child_environment, free_port, mod_python_command
+
+from mod_python.backends import BJOERN_GRACE
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("bjoern") is None,
@@ -22,10 +25,23 @@ import os
 from mod_python import apache
 
 
+def report_exit(path):
+    with open(path, "a") as exits:
+        exits.write("%d\\n" % os.getpid())
+
+
 def handler(req):
     req.content_type = "text/plain"
     if req.uri == "/pid":
         req.write(str(os.getpid()), 0)
+        return apache.OK
+    if req.uri == "/cleanup":
+        req.server.register_cleanup(req, report_exit, req.document_root() + "/../exits")
+        req.write(str(os.getpid()), 0)
+        return apache.OK
+    if req.method == "POST":
+        body = req.read()
+        req.write("%d %s" % (len(body), body[-8:].decode()), 0)
         return apache.OK
     req.write("streamed ")  # flushed: the response has no Content-Length
     req.write("and done\\n")
@@ -135,3 +151,47 @@ def test_the_banner_shows_one_thread_per_process(site):
     running = start(site, "--processes", "2")
     running.stop()
     assert "server:         bjoern, 2 processes x 1 thread" in running.stdout
+
+
+def test_request_bodies_reach_the_handler_whole(site):
+    body = bytes(range(256)) * 4096 + b"the end."  # 1 MiB and a tail
+    running = start(site)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+        connection.request("POST", "/app", body=body)
+        plain = connection.getresponse().read()
+        connection.request("POST", "/app", body=iter([body[:1000], body[1000:]]),
+                           encode_chunked=True)  # fmt: skip
+        chunked = connection.getresponse().read()
+        connection.close()
+    finally:
+        running.stop()
+    assert plain == chunked == f"{len(body)} the end.".encode()
+
+
+def test_child_exit_cleanups_run_in_each_worker_on_stop(site):
+    running = start(site, "--processes", "2")
+    try:
+        served = set()
+        for _ in range(24):
+            connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+            served.add(int(exchange(connection, "GET", "/cleanup")[2]))
+            connection.close()
+    finally:
+        assert running.stop() == 0
+    exits = {int(line) for line in (site / "exits").read_text().split()}
+    assert exits == served and len(served) == 2
+
+
+def test_an_idle_keep_alive_connection_does_not_hold_the_stop_up(site):
+    running = start(site)
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    try:
+        served = int(exchange(connection, "GET", "/cleanup")[2])  # the connection stays open
+        began = time.monotonic()
+        assert running.stop(signal.SIGTERM) == 0
+        took = time.monotonic() - began
+    finally:
+        connection.close()
+    assert took < BJOERN_GRACE + 3
+    assert (site / "exits").read_text().split() == [str(served)]  # its cleanups ran

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +16,7 @@ from mod_python import prefork
 
 
 def pids_in(directory) -> set[int]:
-    return {int(path.name) for path in directory.iterdir()}
+    return {int(path.name) for path in directory.iterdir() if path.name.isdigit()}
 
 
 def wait_for(condition, deadline: float = 10.0) -> None:
@@ -24,11 +27,12 @@ def wait_for(condition, deadline: float = 10.0) -> None:
 
 
 def alive(pid: int) -> bool:
+    """Running: neither gone nor a zombie waiting for its parent to reap it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
         return False
-    return True
 
 
 def recording_worker(directory, *, ignore_stop: bool = False):
@@ -102,17 +106,71 @@ def test_a_worker_failing_before_it_is_ready_stops_the_server_with_its_status(tm
     assert supervisor.workers == {}
 
 
-def test_a_worker_ignoring_the_stop_signal_is_killed_after_the_grace_time(tmp_path):
-    supervisor = prefork.Prefork(1, recording_worker(tmp_path, ignore_stop=True), grace=0.5)
+def exit_recorder(directory):
+    """An on_exit hook that leaves a file named for the worker that ran it."""
+    exits = directory / "exits"
+    exits.mkdir()
+    return exits, lambda: (exits / str(os.getpid())).write_text("")
+
+
+def test_on_exit_runs_once_in_each_worker_that_stops(tmp_path):
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    exits, on_exit = exit_recorder(tmp_path)
+    supervisor = prefork.Prefork(2, recording_worker(pids), grace=5, on_exit=on_exit)
     stop = threading.Event()
     thread, ready, failure = run_in_thread(supervisor, stop)
     assert ready.wait(20), failure
-    (pid,) = pids_in(tmp_path)
+    stop.set()
+    thread.join(20)
+    assert not failure and pids_in(exits) == pids_in(pids)
+
+
+def test_a_worker_still_serving_after_the_grace_time_ends_itself_with_its_cleanups(tmp_path):
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    exits, on_exit = exit_recorder(tmp_path)
+    worker = recording_worker(pids, ignore_stop=True)  # like bjoern with an idle connection
+    supervisor = prefork.Prefork(1, worker, grace=0.5, on_exit=on_exit)
+    stop = threading.Event()
+    thread, ready, failure = run_in_thread(supervisor, stop)
+    assert ready.wait(20), failure
+    (pid,) = pids_in(pids)
     started = time.monotonic()
     stop.set()
     thread.join(20)
     assert not alive(pid) and not failure
     assert time.monotonic() - started >= 0.5
+    assert pids_in(exits) == {pid}
+
+
+def test_workers_stop_when_the_supervisor_dies(tmp_path):
+    """The lifeline's end-of-file also comes when the supervisor is killed outright."""
+    script = tmp_path / "supervise.py"
+    script.write_text(
+        "import os, sys, threading\n"
+        "sys.path[:0] = [%r]\n"
+        "from test_prefork import recording_worker\n"
+        "from pathlib import Path\n"
+        "from mod_python import prefork\n"
+        "directory = Path(sys.argv[1])\n"
+        "prefork.Prefork(2, recording_worker(directory), grace=5).run(\n"
+        "    lambda: (directory / 'ready').write_text(''), threading.Event())\n"
+        % str(Path(__file__).parent)
+    )
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    supervisor = subprocess.Popen([sys.executable, str(script), str(pids)])
+    try:
+        wait_for((pids / "ready").exists, deadline=30)
+        workers = {int(name) for name in os.listdir(pids) if name.isdigit()}
+        assert len(workers) == 2
+        os.kill(supervisor.pid, signal.SIGKILL)
+        supervisor.wait(10)
+        wait_for(lambda: not any(alive(pid) for pid in workers), deadline=10)
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
 
 
 def test_workers_that_keep_dying_at_once_are_not_replaced_forever(tmp_path, monkeypatch):
