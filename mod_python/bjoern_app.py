@@ -9,7 +9,7 @@ responses as they are, so this wrapper sets them right:
 - A HEAD response without Content-Length would be framed as chunked and followed by the
   last-chunk marker, bytes the client does not expect after a HEAD response; they would
   corrupt the next response on the connection. It gets the length of the body the engine
-  withheld (``HEAD_LENGTH_KEY``), the length a GET would have had (RFC 9110, 8.6).
+  withheld (``HEAD_BODY_LENGTH_KEY``), the length a GET would have had (RFC 9110, 8.6).
 - bjoern writes its own Connection header; the engine's (``Connection: close`` on an
   error status) would make a second one that contradicts it, so it is left out.
 - bjoern sends no Date header, which httpd (and the other back-ends) always send.
@@ -20,10 +20,8 @@ from __future__ import annotations
 import time
 from email.utils import formatdate
 
+from ._engine.output import HEAD_BODY_LENGTH_KEY
 from .wsgi_entry import body_after_writes
-
-# Set by the engine in the environ of a HEAD request: how many body bytes it withheld.
-HEAD_LENGTH_KEY = "mod_python.head_body_length"
 
 # Statuses whose responses carry no body and no length (bjoern frames these itself).
 _BODYLESS = ("1", "204", "304")
@@ -65,7 +63,7 @@ class BjoernApplication:
         if not status.startswith(_BODYLESS) and not any(
             name.lower() == "content-length" for name, _ in headers
         ):
-            headers.append(("Content-Length", str(environ.get(HEAD_LENGTH_KEY, 0))))
+            headers.append(("Content-Length", str(environ.get(HEAD_BODY_LENGTH_KEY, 0))))
         start_response(status, headers)
         return []
 
@@ -95,4 +93,4 @@ def _discard(data: bytes) -> None:
     """The write callable of a HEAD response: its body is not sent."""
 
 
-__all__ = ["HEAD_LENGTH_KEY", "BjoernApplication"]
+__all__ = ["BjoernApplication"]

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from mod_python.bjoern_app import HEAD_LENGTH_KEY, BjoernApplication
+from mod_python._engine.output import HEAD_BODY_LENGTH_KEY
+from mod_python.bjoern_app import BjoernApplication
 
 
 class Recorder:
@@ -37,7 +38,7 @@ def streaming_app(environ, start_response):
     """Like the engine for a handler that flushes: write() first, then the rest."""
     write = start_response("200 OK", [("Content-Type", "text/plain")])
     if environ["REQUEST_METHOD"] == "HEAD":
-        environ[HEAD_LENGTH_KEY] = 11
+        environ[HEAD_BODY_LENGTH_KEY] = 11
     else:
         write(b"hello ")
     return [] if environ["REQUEST_METHOD"] == "HEAD" else [b"world"]

@@ -57,7 +57,7 @@ from .header_actions import apply_request_actions
 from .importer import apply_python_path, import_module, resolve_object
 from .interpreters import running_in
 from .logs import ErrorLog, level_from_name, set_main_log
-from .output import ClientGone, ResponseWriter, UnsafeHeader
+from .output import HEAD_BODY_LENGTH_KEY, ClientGone, ResponseWriter, UnsafeHeader
 from .phases import PhaseRunner
 from .request import Request
 from .server_object import server as server_object_type
@@ -215,6 +215,8 @@ class Engine:
             ):
                 self._cleanups(req)
         body = writer.finish()
+        if writer.withheld:
+            environ[HEAD_BODY_LENGTH_KEY] = writer.withheld
         # The writer and the request point at each other: cut the link, so the request's
         # objects are freed now by reference counting, not later by the cyclic GC.
         writer.active = None

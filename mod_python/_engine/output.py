@@ -28,11 +28,17 @@ class UnsafeHeader(OSError):
     """
 
 
+# The environ key where the engine leaves, for a HEAD response whose headers went out without
+# a Content-Length, how many body bytes it withheld: what a server that must frame the
+# response by length (bjoern) can give as its Content-Length (RFC 9110, 8.6).
+HEAD_BODY_LENGTH_KEY = "mod_python.head_body_length"
+
+
 class ResponseWriter:
     """Collects or streams the response of one WSGI call (a request and its redirects)."""
 
     __slots__ = ("_start_response", "_write", "head_only", "headers_sent", "_pending",
-                 "active", "server_header", "closed", "refused")  # fmt: skip
+                 "active", "server_header", "closed", "refused", "withheld")  # fmt: skip
 
     def __init__(self, start_response, head_only: bool, server_header: str):
         self._start_response = start_response
@@ -44,6 +50,7 @@ class ResponseWriter:
         self.server_header = server_header
         self.closed = False
         self.refused = False  # headers were refused once: what goes out is the 500 page
+        self.withheld = 0  # body bytes of a HEAD response sent after its headers, not sent
 
     # ---- called by the request object ---------------------------------------------------
 
@@ -71,6 +78,8 @@ class ResponseWriter:
                         self._write(chunk)
                 except OSError as error:
                     raise ClientGone(str(error)) from error
+            else:
+                self.withheld += sum(map(len, chunks))
 
     # ---- called once the request cycle is over ------------------------------------------
 
@@ -78,7 +87,10 @@ class ResponseWriter:
         """Headers if still held (with Content-Length), and what remains of the body."""
         if self.headers_sent:
             chunks, self._pending = self._pending, []
-            return [] if self.head_only else chunks
+            if self.head_only:
+                self.withheld += sum(map(len, chunks))
+                return []
+            return chunks
         pending = self._pending
         body = pending[0] if len(pending) == 1 else b"".join(pending)  # no copy of one piece
         self._pending = []

@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from mod_python._engine.output import HEAD_BODY_LENGTH_KEY
+
 # in_handler and probe_site: run test code inside a real handler.
 pytest_plugins = ["request_probe"]
 
@@ -307,3 +309,40 @@ def test_flushed_output_reaches_the_client_while_the_handler_still_runs(probe_si
         client_saw_first.set()
         connection.close()
     assert handler_state == {"released": True, "returned": True}
+
+
+@pytest.mark.parametrize(
+    ("handler_body", "length"),
+    [
+        ('req.write("flushed "); req.write("and after", 0)', 17),
+        ('req.write("flushed"); req.write(" twice")', 13),
+    ],
+)
+def test_a_flushed_head_response_leaves_the_withheld_length_in_the_environ(
+    make_site, handler_body, length
+):
+    """For servers that frame a HEAD response by its length (bjoern_app)."""
+    site = make_site(
+        "<Directory \"{docroot}\">\n  SetHandler mod_python\n  PythonHandler app\n</Directory>\n",
+        files={"app.py": "from mod_python import apache\n\n\ndef handler(req):\n"
+                         f"    {handler_body}\n    return apache.OK\n"},
+    )  # fmt: skip
+
+    def call(method: str) -> tuple[dict, str, list, bytes]:
+        environ = {
+            "REQUEST_METHOD": method, "PATH_INFO": "/app.py", "QUERY_STRING": "",
+            "SERVER_NAME": "test.local", "SERVER_PORT": "80", "HTTP_HOST": "test.local",
+            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
+        }  # fmt: skip
+        started = []
+        chunks = []
+        body = site.engine(environ, lambda *args: started.extend(args[:2]) or chunks.append)
+        return environ, started[0], started[1], b"".join([*chunks, *body])
+
+    environ, status, headers, body = call("HEAD")
+    assert (status, body) == ("200 OK", b"")
+    assert "content-length" not in {name.lower() for name, _ in headers}
+    assert environ[HEAD_BODY_LENGTH_KEY] == length
+    environ, _, _, body = call("GET")
+    assert len(body) == length and HEAD_BODY_LENGTH_KEY not in environ
