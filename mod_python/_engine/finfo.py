@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
+from operator import attrgetter
 
 from .constants import (
     APR_BLK,
@@ -68,24 +69,40 @@ def _filetype(mode: int) -> int:
     return APR_UNKFILE
 
 
+def _not_writable(name: str):
+    """The setter of a public field: it fails as assigning a getter-only C attribute does."""
+
+    def refuse(obj, value) -> None:
+        raise AttributeError(f"attribute '{name}' of 'mp_finfo' objects is not writable")
+
+    return refuse
+
+
+def _field(name: str) -> property:
+    """A public field, read from the values computed on first use."""
+    return property(lambda obj: obj._fields()[name], _not_writable(name))
+
+
 class finfo:  # noqa: N801 - the type name mod_python reports
     """Read-only file information; ``None`` fields when nothing exists at ``fname``."""
 
-    __slots__ = ("_fname", "_st", "_values", "filetype")
+    __slots__ = ("_fname", "_st", "_values", "_filetype")
 
     def __init__(self, fname: str | None = None, st: os.stat_result | None = None):
-        set_field = object.__setattr__
-        set_field(self, "_fname", fname)
-        set_field(self, "_st", st)
-        set_field(self, "_values", None)  # the other fields, computed on first use
-        set_field(self, "filetype", APR_NOFILE if st is None else _filetype(st.st_mode))
+        # Plain slot stores: the public fields are getter-only properties, so no __setattr__
+        # is needed to keep them read-only (one would cost a Python call per store, and the
+        # directory walk builds one of these per request).
+        self._fname = fname
+        self._st = st
+        self._values = None  # the other fields, computed on first use
+        self._filetype = APR_NOFILE if st is None else _filetype(st.st_mode)
 
     def _fields(self) -> dict:
         values = self._values
         if values is None:
             values = dict.fromkeys(_FIELDS)
             values["fname"] = self._fname
-            values["filetype"] = self.filetype
+            values["filetype"] = self._filetype
             st = self._st
             if st is not None:
                 values.update(
@@ -94,8 +111,24 @@ class finfo:  # noqa: N801 - the type name mod_python reports
                     nlink=st.st_nlink, atime=int(st.st_atime), mtime=int(st.st_mtime),
                     ctime=int(st.st_ctime),
                 )  # fmt: skip
-            object.__setattr__(self, "_values", values)
+            self._values = values
         return values
+
+    # The engine reads filetype on every request: a C-level getter, no Python frame.
+    filetype = property(attrgetter("_filetype"), _not_writable("filetype"))
+    fname = _field("fname")
+    valid = _field("valid")
+    protection = _field("protection")
+    user = _field("user")
+    group = _field("group")
+    size = _field("size")
+    inode = _field("inode")
+    device = _field("device")
+    nlink = _field("nlink")
+    atime = _field("atime")
+    mtime = _field("mtime")
+    ctime = _field("ctime")
+    name = _field("name")
 
     @classmethod
     def of(cls, path: str) -> finfo:
@@ -108,13 +141,8 @@ class finfo:  # noqa: N801 - the type name mod_python reports
             return cls(path)
 
     def __getattr__(self, name: str):
-        try:
-            return self._fields()[name]
-        except KeyError:
-            raise AttributeError(f"class 'mp_finfo' has no attribute '{name}'") from None
-
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError(f"attribute '{name}' of 'mp_finfo' objects is not writable")
+        # Only reached for names that are not fields.
+        raise AttributeError(f"class 'mp_finfo' has no attribute '{name}'")
 
     def __getitem__(self, index: int):
         if not 0 <= index < len(_SEQUENCE):
