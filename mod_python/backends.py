@@ -83,6 +83,7 @@ class Backend:
     install_hint: ClassVar[str]  # what to run when that module is missing
     multiprocess: ClassVar[bool] = False
     threaded: ClassVar[bool] = True  # False: one thread per process (the default --threads is 1)
+    several_addresses: ClassVar[bool] = True  # False: one --listen address only
 
     def is_installed(self) -> bool:
         """True when the server package can be imported (checked without importing it)."""
@@ -94,6 +95,10 @@ class Backend:
             raise BackendError(
                 f"{self.name} serves from a single process; use --server gunicorn or "
                 f"--server granian for --processes {options.processes}"
+            )
+        if options.more_addresses and not self.several_addresses:
+            raise BackendError(
+                f"{self.name} listens on one address; use --server cheroot or gunicorn for several"
             )
 
     def run(self, options: ServeOptions, ready: ReadyCallback) -> None:
@@ -361,13 +366,7 @@ class GranianBackend(Backend):
     requires = "granian"
     install_hint = "pip install modpython-wsgi[granian]"
     multiprocess = True
-
-    def check(self, options: ServeOptions) -> None:
-        super().check(options)
-        if options.more_addresses:
-            raise BackendError(
-                "granian listens on one address; use --server cheroot or gunicorn for several"
-            )
+    several_addresses = False
 
     def run(self, options: ServeOptions, ready: ReadyCallback) -> None:
         import inspect
@@ -422,13 +421,10 @@ class BjoernBackend(Backend):
     )
     multiprocess = True
     threaded = False
+    several_addresses = False
 
     def check(self, options: ServeOptions) -> None:
         super().check(options)
-        if options.more_addresses:
-            raise BackendError(
-                "bjoern listens on one address; use --server cheroot or gunicorn for several"
-            )
         if options.threads > 1:
             raise BackendError(
                 "bjoern runs one thread per process; use --processes N to serve N requests "

@@ -108,7 +108,7 @@ class Prefork:
     def _raise_for_dead_worker(self) -> None:
         for pid, status, _ in self._reap():
             raise WorkerFailed(
-                f"{self.name} worker {pid} {_describe(status)} before it was ready "
+                f"{self.name} worker {pid} ended with {describe_exit(status)} before it was ready "
                 "(its error is above)"
             )
 
@@ -174,9 +174,9 @@ class Prefork:
                 if quick_deaths > QUICK_DEATHS_ALLOWED:
                     raise WorkerFailed(
                         f"{self.name} workers keep dying as soon as they start (the last, "
-                        f"{pid}, {_describe(status)})"
+                        f"{pid}, ended with {describe_exit(status)})"
                     )
-                print(f"mod_python: {self.name} worker {pid} {_describe(status)}; starting "
+                print(f"mod_python: {self.name} worker {pid} ended with {describe_exit(status)}; starting "
                       "another", file=sys.stderr, flush=True)  # fmt: skip
                 self._fork(ready_fd=None)
 
@@ -190,7 +190,7 @@ class Prefork:
             if not self._reap():
                 time.sleep(0.05)
         for pid in list(self.workers):
-            _signal(pid, signal.SIGKILL)
+            signal_if_alive(pid, signal.SIGKILL)
         while self.workers:
             pid, _ = os.waitpid(next(iter(self.workers)), 0)
             self.workers.pop(pid, None)
@@ -208,17 +208,19 @@ class Prefork:
         return ended
 
 
-def _signal(pid: int, number: int) -> None:
+def signal_if_alive(pid: int, number: int) -> None:
+    """Send ``number`` to ``pid``; a process already gone is not an error."""
     try:
         os.kill(pid, number)
     except ProcessLookupError:
         pass
 
 
-def _describe(status: int) -> str:
+def describe_exit(status: int) -> str:
+    """A wait status in words: ``status 1``, ``signal 9``."""
     if os.WIFSIGNALED(status):
-        return f"was killed by signal {os.WTERMSIG(status)}"
-    return f"exited with status {os.waitstatus_to_exitcode(status)}"
+        return f"signal {os.WTERMSIG(status)}"
+    return f"status {os.waitstatus_to_exitcode(status)}"
 
 
-__all__ = ["Prefork", "WorkerFailed", "WorkerMain"]
+__all__ = ["Prefork", "WorkerFailed", "WorkerMain", "describe_exit", "signal_if_alive"]

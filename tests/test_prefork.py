@@ -52,48 +52,50 @@ def recording_worker(directory, *, ignore_stop: bool = False):
     return main
 
 
-def run_in_thread(supervisor: prefork.Prefork, stop: threading.Event):
-    ready = threading.Event()
-    failure: list[BaseException] = []
+class Supervised:
+    """A supervisor run in a thread, as ``serve`` runs it; started once its workers are ready."""
 
-    def target() -> None:
-        try:
-            supervisor.run(ready.set, stop)
-        except BaseException as error:  # noqa: BLE001 - handed to the test
-            failure.append(error)
+    def __init__(self, supervisor: prefork.Prefork):
+        self.supervisor = supervisor
+        self.stop_event = threading.Event()
+        ready = threading.Event()
+        self.failure: list[BaseException] = []
 
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    return thread, ready, failure
+        def target() -> None:
+            try:
+                supervisor.run(ready.set, self.stop_event)
+            except BaseException as error:  # noqa: BLE001 - handed to the test
+                self.failure.append(error)
+
+        self.thread = threading.Thread(target=target, daemon=True)
+        self.thread.start()
+        assert ready.wait(20), self.failure
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.thread.join(20)
+        assert not self.thread.is_alive() and not self.failure
 
 
 def test_ready_is_called_once_every_worker_listens_and_stop_ends_them(tmp_path):
-    supervisor = prefork.Prefork(3, recording_worker(tmp_path), grace=5)
-    stop = threading.Event()
-    thread, ready, failure = run_in_thread(supervisor, stop)
-    assert ready.wait(20), failure
+    running = Supervised(prefork.Prefork(3, recording_worker(tmp_path), grace=5))
     pids = pids_in(tmp_path)
     assert len(pids) == 3  # each announced only after recording itself
-    stop.set()
-    thread.join(20)
-    assert not thread.is_alive() and not failure
+    running.stop()
     assert not any(alive(pid) for pid in pids)
 
 
 def test_a_worker_that_dies_while_serving_is_replaced(tmp_path):
-    supervisor = prefork.Prefork(2, recording_worker(tmp_path), grace=5)
-    stop = threading.Event()
-    thread, ready, failure = run_in_thread(supervisor, stop)
-    assert ready.wait(20), failure
+    running = Supervised(prefork.Prefork(2, recording_worker(tmp_path), grace=5))
     first = pids_in(tmp_path)
     victim = min(first)
     os.kill(victim, signal.SIGKILL)
     wait_for(lambda: len(pids_in(tmp_path)) == 3)
     replacement = (pids_in(tmp_path) - first).pop()
-    assert alive(replacement) and set(supervisor.workers) == first - {victim} | {replacement}
-    stop.set()
-    thread.join(20)
-    assert not failure and not alive(replacement)
+    workers = set(running.supervisor.workers)
+    assert alive(replacement) and workers == first - {victim} | {replacement}
+    running.stop()
+    assert not alive(replacement)
 
 
 def test_a_worker_failing_before_it_is_ready_stops_the_server_with_its_status(tmp_path):
@@ -101,7 +103,7 @@ def test_a_worker_failing_before_it_is_ready_stops_the_server_with_its_status(tm
         raise RuntimeError("no such config")
 
     supervisor = prefork.Prefork(2, broken, grace=5, name="test")
-    with pytest.raises(prefork.WorkerFailed, match=r"test worker \d+ exited with status 1 before"):
+    with pytest.raises(prefork.WorkerFailed, match=r"test worker \d+ ended with status 1 before"):
         supervisor.run(lambda: pytest.fail("ready without workers"), threading.Event())
     assert supervisor.workers == {}
 
@@ -117,13 +119,8 @@ def test_on_exit_runs_once_in_each_worker_that_stops(tmp_path):
     pids = tmp_path / "pids"
     pids.mkdir()
     exits, on_exit = exit_recorder(tmp_path)
-    supervisor = prefork.Prefork(2, recording_worker(pids), grace=5, on_exit=on_exit)
-    stop = threading.Event()
-    thread, ready, failure = run_in_thread(supervisor, stop)
-    assert ready.wait(20), failure
-    stop.set()
-    thread.join(20)
-    assert not failure and pids_in(exits) == pids_in(pids)
+    Supervised(prefork.Prefork(2, recording_worker(pids), grace=5, on_exit=on_exit)).stop()
+    assert pids_in(exits) == pids_in(pids)
 
 
 def test_a_worker_still_serving_after_the_grace_time_ends_itself_with_its_cleanups(tmp_path):
@@ -131,16 +128,11 @@ def test_a_worker_still_serving_after_the_grace_time_ends_itself_with_its_cleanu
     pids.mkdir()
     exits, on_exit = exit_recorder(tmp_path)
     worker = recording_worker(pids, ignore_stop=True)  # like bjoern with an idle connection
-    supervisor = prefork.Prefork(1, worker, grace=0.5, on_exit=on_exit)
-    stop = threading.Event()
-    thread, ready, failure = run_in_thread(supervisor, stop)
-    assert ready.wait(20), failure
+    running = Supervised(prefork.Prefork(1, worker, grace=0.5, on_exit=on_exit))
     (pid,) = pids_in(pids)
     started = time.monotonic()
-    stop.set()
-    thread.join(20)
-    assert not alive(pid) and not failure
-    assert time.monotonic() - started >= 0.5
+    running.stop()
+    assert not alive(pid) and time.monotonic() - started >= 0.5
     assert pids_in(exits) == {pid}
 
 

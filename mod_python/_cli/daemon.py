@@ -33,6 +33,7 @@ from .._engine.config.server import ServerSettings, load_config_file
 from .._engine.constants import APLOG_ERR, APLOG_NOTICE, APLOG_WARNING
 from .._engine.logs import ErrorLog, level_from_name
 from ..backends import format_address
+from ..prefork import describe_exit, signal_if_alive
 from .addresses import Address, listen_addresses
 
 GRACEFUL_TIMEOUT = 10.0  # seconds a stopping worker gives the requests in progress
@@ -525,7 +526,7 @@ class Master:
                 continue
             if worker.generation == self.generation:
                 self._note(
-                    f"child pid {pid} exit {_describe_exit(status)}, starting a new one",
+                    f"child pid {pid} exit {describe_exit(status)}, starting a new one",
                     APLOG_WARNING
                     if os.WIFSIGNALED(status) or os.WEXITSTATUS(status)
                     else APLOG_NOTICE,
@@ -582,7 +583,7 @@ class Master:
     def _stop_workers(self, workers: list[Worker], graceful: bool) -> None:
         """Ask ``workers`` to stop; wait for them (bounded), then kill what is left."""
         for worker in workers:
-            _signal(worker.pid, signal.SIGTERM if graceful else signal.SIGINT)
+            signal_if_alive(worker.pid, signal.SIGTERM if graceful else signal.SIGINT)
         deadline = time.monotonic() + (GRACEFUL_TIMEOUT if graceful else 1.0) + 5.0
         pending = {worker.pid for worker in workers}
         while pending and time.monotonic() < deadline:
@@ -598,7 +599,7 @@ class Master:
                 time.sleep(0.02)
         for pid in pending:
             self._note(f"child pid {pid} still did not exit, sending a SIGKILL", APLOG_ERR)
-            _signal(pid, signal.SIGKILL)
+            signal_if_alive(pid, signal.SIGKILL)
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
@@ -629,7 +630,7 @@ class Master:
             for _ in range(self.options.processes):
                 self._spawn()
             for worker in old:
-                _signal(worker.pid, signal.SIGTERM)
+                signal_if_alive(worker.pid, signal.SIGTERM)
         else:
             self._stop_workers(old, graceful=False)
             for _ in range(self.options.processes):
@@ -647,19 +648,6 @@ def _nonblocking_pipe() -> tuple[int, int]:
         flags = fcntl.fcntl(fd, fcntl.F_GETFL)
         fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
     return read_end, write_end
-
-
-def _signal(pid: int, sig: int) -> None:
-    try:
-        os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
-
-
-def _describe_exit(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"signal {os.WTERMSIG(status)}"
-    return f"status {os.WEXITSTATUS(status)}"
 
 
 # ---- a worker -------------------------------------------------------------------------------
