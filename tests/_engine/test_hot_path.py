@@ -223,3 +223,26 @@ def test_a_finished_request_leaves_no_cyclic_garbage(make_site, handler):
         gc.garbage.clear()
         gc.enable()
     assert requests == []
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"HTTP_HOST": "h", "wsgi.input": object(), "wsgi.version": (1, 0)},
+        {"HTTP_HOST": "h", b"bytes key": "v"},  # not WSGI, but measured all the same
+        {},
+    ],
+)
+def test_environ_text_size_adds_up_every_key_and_str_value(environ):
+    from mod_python._engine.app import _environ_text_size
+
+    expected = sum(len(key) + (len(value) if isinstance(value, str) else 0)
+                   for key, value in environ.items())  # fmt: skip
+    assert _environ_text_size(environ) == expected
+
+
+@pytest.mark.parametrize(("size", "status"), [(50, 200), (92, 200), (93, 400), (150, 400)])
+def test_header_field_limit_counts_the_header_line_as_httpd_does(make_site, size, status):
+    # httpd measures the line "X-Long: value": 8 + len(value) may be at most the limit.
+    site = make_site("LimitRequestFieldSize 100\n", files={"a.txt": "a"})
+    assert site.get("/a.txt", headers={"X-Long": "a" * size}).status == status
