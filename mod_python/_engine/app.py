@@ -747,18 +747,32 @@ def _normalize_uri(uri: str) -> str | None:
     return "/" + "/".join(segments) + trailing
 
 
-def _stat(path: str) -> os.stat_result | None:
-    """os.stat, or None where nothing is (an embedded NUL, from %00, finds nothing too)."""
+def _stat(path: str) -> tuple[os.stat_result | None, bool]:
+    """os.stat, or None where nothing is (an embedded NUL, from %00, finds nothing too); and
+    whether the failure was ENOENT, after which the parent is a directory or missing: a file
+    on the way would have answered ENOTDIR."""
     try:
-        return os.stat(path)
-    except (FileNotFoundError, NotADirectoryError, ValueError):
-        return None
+        return os.stat(path), False
+    except FileNotFoundError:
+        return None, True
+    except (NotADirectoryError, ValueError):
+        return None, False
+
+
+def _is_directory(path: str) -> bool:
+    """True when ``path`` is a directory (or a link to one), as ``os.stat`` would find: with
+    the trailing "/", access() resolves only a directory. Half a stat's cost: no stat_result
+    object is built (the walk needs none for a directory)."""
+    return os.access(path + "/", os.F_OK, effective_ids=_ACCESS_BY_EFFECTIVE_IDS)
+
+
+_ACCESS_BY_EFFECTIVE_IDS = os.access in os.supports_effective_ids  # the ids stat() uses
 
 
 def _map_to_storage(req: Request) -> None:
     """Directory walk: the longest existing prefix of the file name; the rest is path_info."""
     filename = req._filename
-    st = _stat(filename)
+    st, missing = _stat(filename)
     if st is not None:
         req._finfo = finfo(filename, st)
         req._path_info = ""
@@ -771,18 +785,25 @@ def _map_to_storage(req: Request) -> None:
             break
         rest = "/" + tail + rest
         path = parent
-        st = _stat(path)
-        if st is not None:
-            if stat.S_ISDIR(st.st_mode):  # the first missing component becomes the file name
-                first, _, after = rest[1:].partition("/")
-                req._filename = path + first if path.endswith("/") else f"{path}/{first}"
-                req._path_info = "/" + after if after or rest.endswith("/") else ""
-                req._finfo = finfo(req._filename)
-            else:
-                req._filename = path
-                req._path_info = rest
-                req._finfo = finfo(path, st)
-            return
+        # The usual miss (a name under an existing directory, as /hello/x under a SetHandler
+        # directory) is settled by one access() call; otherwise stat tells what is there.
+        if missing and _is_directory(path):
+            is_directory = True
+        else:
+            st, missing = _stat(path)
+            if st is None:
+                continue
+            is_directory = stat.S_ISDIR(st.st_mode)
+        if is_directory:  # the first missing component becomes the file name
+            first, _, after = rest[1:].partition("/")
+            req._filename = path + first if path.endswith("/") else f"{path}/{first}"
+            req._path_info = "/" + after if after or rest.endswith("/") else ""
+            req._finfo = finfo(req._filename)
+        else:
+            req._filename = path
+            req._path_info = rest
+            req._finfo = finfo(path, st)
+        return
     req._finfo = finfo(filename)
     req._path_info = ""
 

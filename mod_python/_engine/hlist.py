@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .config.dirconfig import HandlerEntry
 
 
 class hlist:  # noqa: N801 - the type name mod_python reports
     __slots__ = ("_entries", "_index", "_directories")
 
-    def __init__(self, entries: list[HandlerEntry], directories: list[str | None]):
-        # ``entries`` is the running list itself: add_handler for this phase appends to it.
+    def __init__(self, entries: Sequence[HandlerEntry], directories: Sequence[str | None]):
+        # The running list: add_handler for this phase appends to it. Tuples (the config's
+        # own list, shared by every request) are copied on the first append only.
         self._entries = entries
         self._directories = directories
         self._index = 0
@@ -43,6 +46,10 @@ class hlist:  # noqa: N801 - the type name mod_python reports
             self._index += 1
 
     def _append(self, entry: HandlerEntry, directory: str | None) -> None:
+        if type(self._entries) is tuple:
+            self._entries = list(self._entries)
+        if type(self._directories) is tuple:
+            self._directories = list(self._directories)
         self._entries.append(entry)
         self._directories.append(directory)
 

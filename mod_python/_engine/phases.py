@@ -117,21 +117,20 @@ class PhaseRunner:
         dynamic = dynamic_by_phase.pop(phase, None) if dynamic_by_phase else None
         if entries is None and not dynamic:
             return DECLINED
-        running = list(entries) if entries else []
-        fixed = config.fixed_handler_directories.get(id(entries)) if entries else ()
-        if fixed is not None:  # no wildcard <Directory> among them: known in advance
-            directories = list(fixed)
-        else:
-            directories = [
+        # The config's own tuples serve as the running list (hlist copies them if a handler
+        # adds one to this phase): no list is built for the usual request.
+        running = entries or ()
+        directories = config.fixed_handler_directories.get(id(entries)) if entries else ()
+        if directories is None:  # a wildcard <Directory> among them: found per request
+            directories = tuple(
                 entry.directory
                 if entry.directory_pattern is None or not filename
                 else _entry_directory(entry, req)
                 for entry in running
-            ]
+            )
         if dynamic:
-            for entry, directory in dynamic:
-                running.append(entry)
-                directories.append(directory)
+            running = [*running, *(entry for entry, _ in dynamic)]
+            directories = [*directories, *(directory for _, directory in dynamic)]
         if config is not req._config:
             req._set_config(config)
         if extension is not None:
@@ -160,12 +159,12 @@ class PhaseRunner:
         debug, autoreload, python_path = config.dispatch_settings
         default_object = PHASE_DEFAULT_FUNCTIONS[phase]
         cursor = req._hlist
-        entries = cursor._entries  # the running list: add_handler may append to it
         result = HTTP_INTERNAL_SERVER_ERROR
         spec = None
         try:
             while True:
                 index = cursor._index
+                entries = cursor._entries  # read again: add_handler may have replaced it
                 if index >= len(entries):
                     break
                 entry = entries[index]
@@ -213,7 +212,7 @@ class PhaseRunner:
                     )
                 if result not in continue_set:
                     break
-                if cursor._index < len(entries):  # hlist.next()
+                if cursor._index < len(cursor._entries):  # hlist.next()
                     cursor._index += 1
         except Exception as error:  # noqa: BLE001 - every handler error goes to the reporter
             # Cleanup errors are only logged, even with PythonDebug On (SPEC 1.3 row 12).

@@ -246,3 +246,38 @@ def test_header_field_limit_counts_the_header_line_as_httpd_does(make_site, size
     # httpd measures the line "X-Long: value": 8 + len(value) may be at most the limit.
     site = make_site("LimitRequestFieldSize 100\n", files={"a.txt": "a"})
     assert site.get("/a.txt", headers={"X-Long": "a" * size}).status == status
+
+
+WALK_PROBE = """\
+from mod_python import apache
+
+def handler(req):
+    req.write("%s|%s|%s" % (req.filename, req.path_info, req.finfo.filetype))
+    return apache.OK
+"""
+
+
+@pytest.mark.parametrize(
+    ("uri", "filename", "path_info", "filetype"),
+    [
+        ("/dir/missing", "dir/missing", "", 0),  # a name under a directory: one access()
+        ("/dir/missing/more", "dir/missing", "/more", 0),
+        ("/dir/file.txt/extra/x", "dir/file.txt", "/extra/x", 1),  # ENOTDIR: stat says file
+        ("/dir/file.txt", "dir/file.txt", "", 1),
+        ("/nowhere/a/b/", "nowhere", "/a/b/", 0),  # missing levels: ENOENT all the way up
+        ("/linked/missing", "linked/missing", "", 0),  # a link to a directory counts as one
+        ("/dangling/x", "dangling", "/x", 0),  # a link to nothing: missing
+        ("/dir", "dir", "", 2),
+    ],
+)  # fmt: skip
+def test_directory_walk_maps_file_name_and_path_info(make_site, uri, filename, path_info,
+                                                     filetype):  # fmt: skip
+    site = make_site(
+        '<Directory "{docroot}">\n    SetHandler mod_python\n    PythonHandler walkprobe\n'
+        "    DirectorySlash Off\n</Directory>\n",
+        {"walkprobe.py": WALK_PROBE, "dir/file.txt": "text"},
+    )
+    os.symlink(site.docroot / "dir", site.docroot / "linked")
+    os.symlink(site.docroot / "gone", site.docroot / "dangling")
+    body = site.get(uri).body.decode()
+    assert body == f"{site.docroot}/{filename}|{path_info}|{filetype}"
