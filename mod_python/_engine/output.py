@@ -69,7 +69,7 @@ class ResponseWriter:
                 or ("HTTP_TRANSFER_ENCODING" in req._environ)
             ):
                 keep_unread_body(req)
-            self._send_headers(content_length=None)
+            self._send_headers(None)
         if self._pending:
             chunks, self._pending = self._pending, []
             if not self.head_only:
@@ -288,7 +288,9 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
     if content_type and body_allowed:
         if config is not None and config.default_charset:
             content_type = _with_default_charset(content_type, config.default_charset)
-        headers.append(("Content-Type", _latin1(content_type)))
+        if not content_type.isascii():
+            content_type = _latin1(content_type)
+        headers.append(("Content-Type", content_type))
     length = None
     if content_length is not None and body_allowed:
         length = str(content_length)

@@ -339,7 +339,10 @@ class Request:
         self._chunked = int(value)
 
     def _assign_content_type(self, value: str) -> None:
-        self._content_type = _apache_string(value)
+        # An ASCII str (nearly every handler's value) needs no further check.
+        if type(value) is not str or not value.isascii():
+            value = _apache_string(value)
+        self._content_type = value
         self._type_assigned = 1
 
     content_type = property(attrgetter("_content_type"), _assign_content_type)
@@ -446,14 +449,16 @@ class Request:
         size = len(data)
         self._queued += size
         self._unflushed += size
-        if not flush and self._output_chain is None:
-            # Held for the next flush (PSP pages write this way, many times a page): what
-            # the writer's write would do, without its call (both writers hold ``_pending``).
-            self._writer._pending.append(data)
-            return
         try:
             if self._output_chain is None:
-                self._writer.write(data, bool(flush))
+                # What the writer's write does, without its call (both writers hold
+                # ``_pending``): held for the next flush (PSP pages write so, many times a
+                # page), or sent now.
+                writer = self._writer
+                writer._pending.append(data)
+                if not flush:
+                    return
+                writer.flush()
             else:
                 self._output_chain.write(data, bool(flush))
         except OSError:
