@@ -281,3 +281,42 @@ def test_directory_walk_maps_file_name_and_path_info(make_site, uri, filename, p
     os.symlink(site.docroot / "gone", site.docroot / "dangling")
     body = site.get(uri).body.decode()
     assert body == f"{site.docroot}/{filename}|{path_info}|{filetype}"
+
+
+def test_a_plain_request_keeps_its_instance_dict_small(make_site):
+    # Past 30 attributes CPython stops sharing instance dict keys, and every later store
+    # on the request costs more: what stays at its class default is not stored.
+    site = make_site(conf_with(""), {"page.py": """\
+        from mod_python import apache
+
+        SEEN = []
+
+        def handler(req):
+            SEEN.append(req)
+            req.content_type = "text/plain"
+            req.write("hello")
+            return apache.OK
+    """})  # fmt: skip
+    assert site.get("/page.py").body == b"hello"
+    module = get_interpreter(site.server_name).modules["page"]
+    assert len(vars(module.SEEN[0])) <= 26
+
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        ("req.allow_methods(['PUT'])", "PUT,TRACE"),  # a fresh request's empty defaults grow
+        ("req.allow_methods(['GET'], 1)", "HEAD,GET,TRACE"),
+        ("", "TRACE"),  # nothing allowed but what httpd always allows
+    ],
+)  # fmt: skip
+def test_allowed_methods_start_empty_on_every_request(make_site, calls, expected):
+    site = make_site(conf_with(""), {"page.py": f"""\
+        from mod_python import apache
+
+        def handler(req):
+            {calls}
+            return apache.HTTP_METHOD_NOT_ALLOWED
+    """})  # fmt: skip
+    for _ in range(2):  # the second request starts from the class defaults again
+        assert site.get("/page.py").header("Allow") == expected
