@@ -37,6 +37,8 @@ from . import logs
 from .constants import APLOG_NOTICE
 from .interpreters import MAIN_INTERPRETER, Interpreter, current_interpreter
 
+_now = time.time  # (the per-request check below, without the module attribute lookup)
+
 # Modules of this project that must exist once per process whatever their location.
 _SHARED_PACKAGES = ("mod_python", "httpdconf")
 _SHARED_MODULES = frozenset({"_apache"})
@@ -186,7 +188,7 @@ def import_module(
         if (
             not path
             and namespace.get("__file__")
-            and time.time() - namespace.get("__mtime_check__", 0) <= 1
+            and _now() - namespace.get("__mtime_check__", 0) <= 1
         ):
             return module  # its file was checked less than a second ago
         mtime = _reimport_mtime(module, path)

@@ -270,18 +270,14 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
         req._header_actions_done = True
         apply_response_actions(req, config.header_actions, req._error_page)
     check_header_text(req)
-    headers: list[tuple[str, str]] = []
-    for table in (req._headers_out, req._err_headers_out):
-        if table is not None and table._entries:
-            headers.extend(table._header_items())
-    lowered = _NO_NAMES
-    if headers:
-        lowered = {name.lower() for name, _ in headers}
-        headers = [
-            (n if n.isascii() else _latin1(n), v if v.isascii() else _latin1(v))
-            for n, v in headers
-            if n.lower() not in ("content-type", "content-length")
-        ]
+    headers_out = req._headers_out
+    err_headers_out = req._err_headers_out
+    if (headers_out is not None and headers_out._entries) or (
+        err_headers_out is not None and err_headers_out._entries
+    ):
+        headers, lowered = _table_headers(headers_out, err_headers_out)
+    else:  # the usual handler set no header: nothing to merge
+        headers, lowered = [], _NO_NAMES
     content_type = req._content_type
     status = req._status
     body_allowed = status not in (204, 304)  # httpd sends neither type nor length
@@ -310,6 +306,22 @@ def response_headers(req, content_length: int | None, server_header: str) -> lis
         headers.append(("Server", server_header))
     # Only header text from tables and the content type can be non-ASCII: the rest is ours.
     return headers
+
+
+def _table_headers(headers_out, err_headers_out) -> tuple[list[tuple[str, str]], set[str]]:
+    """The headers of both tables (but the type and length, which the writer decides) as
+    WSGI wants them, and every name they hold, lowercased."""
+    headers: list[tuple[str, str]] = []
+    for table in (headers_out, err_headers_out):
+        if table is not None and table._entries:
+            headers.extend(table._header_items())
+    lowered = {name.lower() for name, _ in headers}
+    headers = [
+        (n if n.isascii() else _latin1(n), v if v.isascii() else _latin1(v))
+        for n, v in headers
+        if n.lower() not in ("content-type", "content-length")
+    ]
+    return headers, lowered
 
 
 def _with_default_charset(content_type: str, charset: str) -> str:

@@ -177,7 +177,7 @@ class PhaseRunner:
                     directory = cursor._directories[index]
                     if directory and not entry.is_location:
                         prepend_handler_directory(directory)
-                module = import_module(module_name, autoreload=autoreload, log=debug)
+                module = import_module(module_name, autoreload, debug)
                 silent = entry.silent
                 if "." in object_name:
                     target = resolve_object(module, object_name, arg=req, silent=silent)
