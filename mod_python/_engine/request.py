@@ -255,7 +255,7 @@ class Request:
         return self._conn
 
     # The server object of the request's virtual host (looked up, not kept: see __init__).
-    server = property(lambda self: self._engine._servers[id(self._vhost)])
+    server = property(lambda self: self._engine.server_object(self._vhost))
     next = property(attrgetter("_next"))
     prev = property(attrgetter("_prev"))
     main = property(attrgetter("_main"))  # the including request, in a subrequest
