@@ -130,19 +130,30 @@ def _header_pairs(environ: dict) -> list[tuple[str, str]]:
 class Request:
     """One request as mod_python shows it. Created by the engine, never by handlers."""
 
+    # The fields the engine reads or writes on every request, as slots set in __init__: a
+    # class-level default read through the instance costs 15 ns more than a slot, and the
+    # instance dict (whose keys CPython shares between instances up to 30 only) is left to
+    # the rarer fields below and to whatever legacy code attaches.
+    __slots__ = (
+        "_engine", "_environ", "_writer", "_vhost", "_prev", "_next", "_request_time",
+        "_method", "_uri", "_args", "_filename", "_canonical_filename", "_path_info", "_finfo",
+        "_handler", "_status", "_status_line", "_content_type", "_type_assigned", "_no_cache",
+        "_headers_out", "_err_headers_out", "_output_chain", "_body_started", "_config",
+        "_config_table", "_options_table", "_phase", "_hlist", "_interpreter_name",
+        "_dynamic_handlers", "_cleanups", "_queued", "_unflushed", "_bytes_sent",
+        "_sent_bodyct", "_chunked", "__dict__", "__weakref__",
+    )  # fmt: skip
+
     def __init__(self, engine, environ: dict, writer, vhost, conn, prev: Request | None = None,
                  uri: str | None = None, args: str | None = None):  # fmt: skip
         self._engine = engine
         self._environ = environ
         self._writer = writer
         self._vhost = vhost  # ServerSettings
-        # Attributes left at their class defaults stay out of the instance dict: past 30
-        # keys CPython stops sharing the dict's keys between instances and every later
-        # attribute store costs more (0.5 us a request, measured on a hello handler).
-        if conn is not None:
+        if conn is not None:  # (else made on first use: see the connection property)
             self._conn = conn
-        if prev is not None:
-            self._prev = prev
+        self._prev = prev
+        self._next = None
         self._request_time = time.time() if prev is None else prev._request_time
         self._method = environ.get("REQUEST_METHOD", "GET")
         if uri is None:
@@ -161,6 +172,40 @@ class Request:
             self._received = (uri, args)
         self._uri = uri  # as received: may hold text a handler could not assign
         self._args = args
+        # The request_rec members the engine maps, types, answers and counts.
+        self._filename = None
+        self._canonical_filename = None
+        self._path_info = None
+        self._finfo = None
+        self._handler = None
+        self._status = 200
+        self._status_line = None
+        self._content_type = None
+        self._type_assigned = 0  # _content_type_set
+        self._no_cache = 0
+        self._headers_out = None  # tables are built on first use
+        self._err_headers_out = None
+        self._bytes_sent = 0  # body bytes that went through a flush
+        self._unflushed = 0  # body bytes written since
+        self._queued = 0  # _bytes_queued
+        self._sent_bodyct = 0
+        self._chunked = 0
+        self._body_started = False
+        # Filters: chains exist only once a filter is added (a request without any costs
+        # nothing).
+        self._output_chain = None
+        # Engine bookkeeping: the merged DirConfig of the current phase and its tables, the
+        # running phase, its handler list and interpreter.
+        self._config = None
+        self._config_table = None
+        self._options_table = None
+        self._phase = None
+        self._hlist = None
+        self._interpreter_name = None
+        # Handlers added by req.add_handler for later phases, and register_cleanup's
+        # callables: created on first use (most requests have neither).
+        self._dynamic_handlers: dict[str, list] | None = None
+        self._cleanups: list[tuple] | tuple = ()
 
     # The writable request_rec members (SPEC 4.1): values are checked as Apache's would be.
     uri = _string_field("_uri")
@@ -178,70 +223,39 @@ class Request:
     no_local_copy = _int_field("_no_local_copy")
     used_path_info = _int_field("_used_path_info")
 
-    # Defaults of a fresh request (class attributes, so creating a request stays cheap).
+    # Defaults of the rarer fields (class attributes: what stays at its default is never
+    # stored on the instance).
     _conn = None
-    _prev = None
-    _next = None
     _unparsed_uri = None
     _received = None  # (uri, args) when unparsed_uri is not the client's REQUEST_URI
     # allow_methods: the M_* numbers of the registered methods allowed and the extension
     # methods (not registered); made mutable per request by _allow_registered.
     _allowed_mask: set[int] | frozenset[int] = frozenset()
     _allowed_methods: list[str] | tuple[str, ...] = ()
-    _filename = None
-    _canonical_filename = None
-    _path_info = None
-    _status_line = None
     _assbackwards = 0
     _proxyreq = PROXYREQ_NONE
-    _handler = None
     _ap_auth_type = None
-    _no_cache = 0
     _no_local_copy = 0
     _used_path_info = 2
-    _status = 200
-    _finfo = None
-    _chunked = 0
-    _content_type = None
-    _type_assigned = 0  # _content_type_set
     _user = None
     _headers_in = None
-    _headers_out = None
-    _err_headers_out = None
     _subprocess_env = None
     _error_page = False  # the response is httpd's own error page (mod_headers cares)
     _header_actions_done = False
     _notes = None
-    _phase = None
-    _hlist = None
     _extension = None
     _mtime = 0.0
     _clength = 0
-    _bytes_sent = 0  # body bytes that went through a flush
-    _unflushed = 0  # body bytes written since
-    _queued = 0  # _bytes_queued
-    _sent_bodyct = 0
     _allowed = 0
     # Body reading state.
-    _body_started = False
     _remaining = 0
     _read_length = 0
     _read_chunked = 0
     _line_buffer = b""
-    # Filters: chains exist only once a filter is added (a request without any costs nothing).
-    _output_chain = None
+    # Filters (the input chain, like the output one, exists only once a filter is added).
     _input_chain = None
     _registered_filters = None
     _main = None
-    # Engine bookkeeping: the merged DirConfig of the current phase and its tables.
-    _config = None
-    _config_table = None
-    _options_table = None
-    _interpreter_name = None
-    # Handlers added by req.add_handler for later phases, and register_cleanup's callables:
-    # created on first use (most requests have neither).
-    _dynamic_handlers: dict[str, list] | None = None
-    _cleanups: list[tuple] | tuple = ()
 
     # ---- related objects -----------------------------------------------------------------
 
