@@ -989,6 +989,23 @@ def second(req):
     assert handler_site(make_site, source).get("/h.py").body == b"first second saw shared"
 
 
+def test_a_handler_added_to_the_running_phase_is_not_kept_for_the_next_request(make_site):
+    """The configured handler list is shared by every request: add_handler must not grow it."""
+    source = """
+def handler(req):
+    req.add_handler("PythonHandler", "h::second")
+    req.write("first ")
+    return 0
+
+def second(req):
+    req.write("second ")
+    return 0
+"""
+    site = handler_site(make_site, source)
+    bodies = [site.get("/h.py").body for _ in range(3)]
+    assert bodies == [b"first second "] * 3
+
+
 def test_add_handler_for_a_later_phase_without_handlers_runs_there(make_site):
     conf = """
     <Directory "{docroot}">
