@@ -310,24 +310,9 @@ def serve_bare(server: str, port: int, threads: int, processes: int) -> None:
 
 def serve_bare_on_bjoern(port: int, processes: int) -> None:
     """The bare app on bjoern workers set up as ``serve --server bjoern`` sets up ours."""
-    import signal
-    import threading
+    from mod_python import backends
 
-    import bjoern
-
-    from mod_python import backends, prefork
-
-    held = backends.bjoern_socket("127.0.0.1", port, reuse_port=True, listen=False)
-
-    def worker(announce_ready) -> None:
-        listening = backends.bjoern_socket("127.0.0.1", port, reuse_port=True)
-        held.close()
-        announce_ready()
-        bjoern.server_run(listening, bare_hello_app)
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    prefork.Prefork(processes, worker).run(lambda: None, stop)
+    backends.serve_on_bjoern("127.0.0.1", port, processes, lambda: bare_hello_app, lambda: None)
 
 
 # ---- load ------------------------------------------------------------------------------------

@@ -434,46 +434,63 @@ class BjoernBackend(Backend):
             raise BackendError("bjoern listens on IPv4 addresses only")
 
     def run(self, options: ServeOptions, ready: ReadyCallback) -> None:
-        import bjoern
-
         from . import prefork
         from ._engine import process_cleanups
 
-        # Binding here first reports a port that is taken before any worker starts, and
-        # holds the port for the workers (their sockets join this one's SO_REUSEPORT group).
-        reuse_port = hasattr(socket, "SO_REUSEPORT")
-        held = bjoern_socket(options.host, options.port, reuse_port, listen=not reuse_port)
-
-        def serve_one_worker(announce_ready: Callable[[], None]) -> None:
+        def make_app():
             set_process_model(options.processes, 1)
             # The write callable and response framing bjoern lacks: see bjoern_app.
-            app = BjoernApplication(wsgi_entry.build_engine(options.config_path, options.defines))
-            listening = (
-                bjoern_socket(options.host, options.port, reuse_port) if reuse_port else held
-            )
-            if reuse_port:
-                held.close()
-            announce_ready()
-            try:
-                bjoern.server_run(listening, app)
-            except KeyboardInterrupt:
-                # bjoern's way to end after SIGINT: it stops accepting, answers the requests
-                # in progress, waits for open connections to close, then raises this.
-                pass
-            finally:
-                listening.close()
+            return BjoernApplication(wsgi_entry.build_engine(options.config_path, options.defines))
 
-        supervisor = prefork.Prefork(
-            options.processes, serve_one_worker, on_exit=process_cleanups.run_all,
-            grace=BJOERN_GRACE, name="bjoern",
-        )  # fmt: skip
         try:
-            with _stop_event_on_signals() as stop:
-                supervisor.run(ready, stop)
+            serve_on_bjoern(options.host, options.port, options.processes, make_app, ready,
+                            on_exit=process_cleanups.run_all)  # fmt: skip
         except prefork.WorkerFailed as failure:
             raise BackendError(str(failure)) from None
-        finally:
+
+
+def serve_on_bjoern(
+    host: str,
+    port: int,
+    processes: int,
+    make_app: Callable[[], object],
+    ready: ReadyCallback,
+    on_exit: Callable[[], None] | None = None,
+) -> None:
+    """Serve ``make_app()`` (called in each worker, after the fork) on ``processes`` bjoern
+    workers until SIGINT or SIGTERM; ``prefork.WorkerFailed`` when they cannot start."""
+    import bjoern
+
+    from . import prefork
+
+    # Binding here first reports a port that is taken before any worker starts, and holds
+    # the port for the workers (their sockets join this one's SO_REUSEPORT group).
+    reuse_port = hasattr(socket, "SO_REUSEPORT")
+    held = bjoern_socket(host, port, reuse_port, listen=not reuse_port)
+
+    def serve_one_worker(announce_ready: Callable[[], None]) -> None:
+        app = make_app()
+        listening = bjoern_socket(host, port, reuse_port) if reuse_port else held
+        if reuse_port:
             held.close()
+        announce_ready()
+        try:
+            bjoern.server_run(listening, app)
+        except KeyboardInterrupt:
+            # bjoern's way to end after SIGINT: it stops accepting, answers the requests in
+            # progress, waits for open connections to close, then raises this.
+            pass
+        finally:
+            listening.close()
+
+    supervisor = prefork.Prefork(
+        processes, serve_one_worker, on_exit=on_exit, grace=BJOERN_GRACE, name="bjoern"
+    )
+    try:
+        with _stop_event_on_signals() as stop:
+            supervisor.run(ready, stop)
+    finally:
+        held.close()
 
 
 # Seconds a stopping bjoern worker gets to answer what it is serving (cheroot's
@@ -532,6 +549,7 @@ __all__ = [
     "BackendUnavailable",
     "CherootServers",
     "bjoern_socket",
+    "serve_on_bjoern",
     "ServeOptions",
     "format_address",
     "get_backend",

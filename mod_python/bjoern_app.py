@@ -21,7 +21,7 @@ import time
 from email.utils import formatdate
 
 from ._engine.output import HEAD_BODY_LENGTH_KEY
-from .wsgi_entry import body_after_writes
+from .wsgi_entry import WriteCallableFallback
 
 # Statuses whose responses carry no body and no length (bjoern frames these itself).
 _BODYLESS = ("1", "204", "304")
@@ -30,17 +30,16 @@ _BODYLESS = ("1", "204", "304")
 class BjoernApplication:
     def __init__(self, app):
         self.app = app
+        self._buffered = WriteCallableFallback(app)  # bjoern's start_response returns None
 
     def __call__(self, environ: dict, start_response):
         if environ.get("REQUEST_METHOD") == "HEAD":
             return self._head(environ, start_response)
-        written: list[bytes] = []
 
-        def start_response_with_write(status, headers, exc_info=None):
-            start_response(status, _server_headers(headers), exc_info)
-            return written.append
+        def start_response_for_bjoern(status, headers, exc_info=None):
+            return start_response(status, _server_headers(headers), exc_info)
 
-        return body_after_writes(written, self.app(environ, start_response_with_write))
+        return self._buffered(environ, start_response_for_bjoern)
 
     def _head(self, environ: dict, start_response):
         """Run the request, then start the response with the length the body would have."""

@@ -13,6 +13,7 @@ import time
 import pytest
 from serving import ServerProcess, child_environment, free_port, mod_python_command
 
+from mod_python import backends
 from mod_python.backends import BJOERN_GRACE
 
 pytestmark = pytest.mark.skipif(
@@ -195,3 +196,31 @@ def test_an_idle_keep_alive_connection_does_not_hold_the_stop_up(site):
         connection.close()
     assert took < BJOERN_GRACE + 3
     assert (site / "exits").read_text().split() == [str(served)]  # its cleanups ran
+
+
+def test_accepted_connections_have_nagle_off_and_workers_share_the_port():
+    """bjoern_socket: TCP_NODELAY on the listener reaches every accepted connection (a
+    flushed response is not held for the client's delayed ACK); SO_REUSEPORT lets each
+    worker open its own socket on the one port."""
+    first = backends.bjoern_socket("127.0.0.1", 0, reuse_port=True)
+    port = first.getsockname()[1]
+    second = backends.bjoern_socket("127.0.0.1", port, reuse_port=True)  # no EADDRINUSE
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10):
+            accepted = None
+            deadline = time.monotonic() + 10
+            while accepted is None and time.monotonic() < deadline:
+                for listening in (first, second):
+                    try:
+                        accepted, _ = listening.accept()
+                        break
+                    except BlockingIOError:
+                        pass
+                else:
+                    time.sleep(0.01)
+            assert accepted is not None
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        first.close()
+        second.close()
